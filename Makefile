@@ -1,0 +1,60 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HTMX := edu_site/static/vendor/htmx.min.js
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint test-sqlite test-postgres bench clean
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	scripts/ensure_system_packages.sh
+	$(MAKE) lint
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+install: $(VENV)/.installed $(HTMX)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(HTMX): node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --noinput
+
+test-sqlite:
+	@echo "== Test suite on SQLite, browser tests included"
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-postgres:
+	@echo "== Test suite on PostgreSQL (browser and pure-engine tests ran above)"
+	@if scripts/postgres_bin_dir.sh >/dev/null 2>&1; then \
+		scripts/with_postgres.sh $(BIN)/pytest -n 2 -m "not e2e" --ignore=tests/simulation; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true and no PostgreSQL server: failing, not skipping." >&2; exit 1; \
+	else \
+		echo "SKIPPED: no PostgreSQL server (sudo apt-get install postgresql)"; \
+	fi
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VENV) node_modules edu_site/static/vendor staticfiles

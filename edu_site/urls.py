@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from edu_site import views
+
+admin.site.site_header = "Organizing pneumonia: authoring"
+admin.site.site_title = "OP virtual patients admin"
+admin.site.index_title = "Cases, catalogs and question banks"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("progress/", views.progress, name="progress"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("cases/", include("cases.urls")),
+    path("quizzes/", include("quizzes.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]

@@ -1,0 +1,31 @@
+"""Site-wide pages: the learner dashboard, sign-up and the progress page."""
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from edu_site.forms import SignupForm
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "edu_site/home.html")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Everyone who signs up is a learner; educators are promoted in admin."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("home")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    return render(request, "edu_site/progress.html")

@@ -1,0 +1,40 @@
+import pytest
+from django.db import connection
+
+from tests.factories import EducatorFactory, UserFactory
+
+
+def pytest_report_header(config):
+    """Name the database in the run's header, so CI output shows which backend ran."""
+    return f"database: {connection.vendor} ({connection.settings_dict['ENGINE']})"
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):
+    """Tests render pages without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def educator(db):
+    return EducatorFactory()
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+@pytest.fixture
+def educator_client(client, educator):
+    client.force_login(educator)
+    return client

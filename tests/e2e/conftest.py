@@ -1,0 +1,58 @@
+"""Browser tests: Playwright drives Debian's Chromium against a live test server.
+
+Playwright cannot download its own browser here, so it launches the system Chromium
+(CHROMIUM_PATH, default /usr/bin/chromium). In CI a missing browser fails the run.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+# Chromium's own background traffic is refused on closed networks, so it is switched off.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM_PATH.exists():
+        message = f"Chromium not found at {CHROMIUM_PATH} (Debian package: chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; CI may not skip browser tests.")
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; the live server's ORM
+    # calls happen in another thread, so Django's async-safety guard does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, _static_files_without_manifest):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,63 @@
+"""`check --deploy` with the production variables README documents.
+
+Settings are read once per process, so each check runs in a fresh interpreter.
+"""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k7#Qm2v9!zR4tLp8@wX1sN6cJ3hF0dG5yB-uE2aT9oK4iV7rM1qZ8xC3nH6jL0pS",
+    "ALLOWED_HOSTS": "op.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://op.example.org",
+    "HTTPS": "true",
+}
+
+
+def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean_env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_deploy_check_is_clean_with_the_documented_production_variables():
+    result = deploy_check(PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_check_catches_a_forgotten_secret_key():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+
+    result = deploy_check(env)
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
+
+
+def test_deploy_check_catches_plain_http():
+    env = {**PRODUCTION_ENV, "HTTPS": "false"}
+
+    result = deploy_check(env)
+
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr
+
+
+def test_a_mistyped_boolean_stops_the_site_instead_of_guessing():
+    result = deploy_check({**PRODUCTION_ENV, "DEBUG": "flase"})
+
+    assert result.returncode != 0
+    assert "DEBUG='flase' is not a boolean" in result.stderr

@@ -1,0 +1,83 @@
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from edu_site.management.commands import seed_demo
+from edu_site.roles import EDUCATORS_GROUP
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+@pytest.fixture
+def fixtures_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(seed_demo, "FIXTURES_DIR", tmp_path)
+    return tmp_path
+
+
+def write_group_fixture(directory, name):
+    rows = [{"model": "auth.group", "pk": 900, "fields": {"name": name, "permissions": []}}]
+    (directory / "10_groups.json").write_text(json.dumps(rows))
+
+
+def test_seed_demo_creates_both_demo_accounts_with_the_demo_password(settings, fixtures_dir):
+    settings.DEMO_PASSWORD = "classroom-demo-pass"
+
+    call_command("seed_demo")
+
+    learner = User.objects.get(username="learner")
+    educator = User.objects.get(username="educator")
+    assert learner.check_password("classroom-demo-pass")
+    assert not learner.is_staff
+    assert educator.check_password("classroom-demo-pass")
+    assert educator.is_staff
+    assert educator.groups.filter(name=EDUCATORS_GROUP).exists()
+
+
+def test_seed_demo_loads_shipped_fixtures(fixtures_dir):
+    write_group_fixture(fixtures_dir, "Shipped cohort")
+
+    call_command("seed_demo")
+
+    assert Group.objects.filter(name="Shipped cohort").exists()
+
+
+def test_running_seed_demo_twice_changes_nothing(fixtures_dir):
+    write_group_fixture(fixtures_dir, "Shipped cohort")
+    call_command("seed_demo")
+    passwords = dict(User.objects.values_list("username", "password"))
+
+    call_command("seed_demo")
+
+    assert dict(User.objects.values_list("username", "password")) == passwords
+    assert User.objects.count() == 2
+    assert Group.objects.filter(name="Shipped cohort").count() == 1
+
+
+def test_seed_demo_keeps_what_an_educator_edited_since(fixtures_dir):
+    write_group_fixture(fixtures_dir, "Shipped cohort")
+    call_command("seed_demo")
+    Group.objects.filter(pk=900).update(name="Edited by an educator")
+
+    call_command("seed_demo")
+
+    assert Group.objects.get(pk=900).name == "Edited by an educator"
+
+
+def test_seed_demo_loads_a_fixture_again_when_the_shipped_file_changes(fixtures_dir):
+    write_group_fixture(fixtures_dir, "Shipped cohort")
+    call_command("seed_demo")
+    write_group_fixture(fixtures_dir, "Shipped cohort, second edition")
+
+    call_command("seed_demo")
+
+    assert Group.objects.get(pk=900).name == "Shipped cohort, second edition"
+
+
+def test_seed_demo_loads_the_real_shipped_content():
+    call_command("seed_demo")
+
+    assert User.objects.filter(username__in=["learner", "educator"]).count() == 2
