@@ -28,4 +28,6 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
-    return render(request, "edu_site/progress.html")
+    """One page for both kinds of practice; each app supplies its own section's context."""
+    context: dict[str, object] = {}
+    return render(request, "edu_site/progress.html", context)
