@@ -36,12 +36,12 @@ def browser():
         if os.environ.get("CI") == "true":
             pytest.fail(f"{message}; CI may not skip browser tests.")
         pytest.skip(message)
-    # Playwright's sync API runs an event loop in this thread; the live server's ORM
-    # calls happen in another thread, so Django's async-safety guard does not apply.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        # Playwright's sync API runs an event loop in this thread; the live server's ORM
+        # calls happen in another thread, so Django's async-safety guard does not apply.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS
         )
