@@ -1,0 +1,495 @@
+"""The outcome model: competing hazards sampled event by event against pre-drawn clocks.
+
+Every random quantity a patient will ever need is drawn up front from the seed
+(:class:`RandomDraws`), independently of the plan. Each hazard owns an Exp(1) "clock"; the
+clock fires when the hazard integrated over time reaches it. Hazards are constant within a
+treatment segment (cumulative-dose harms rise linearly), so the firing time is found in closed
+form and the run jumps from event to event. Because the clocks do not depend on the plan, two
+plans given to the same patient and seed differ only where the plans make hazards differ
+(common random numbers), and a run is identical to another up to the first day their
+schedules differ, which is what makes plan revisions and counterfactual debriefs honest.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from .agents import Action
+from .diseases import BEHAVIOURS, DiseaseBehaviour, behaviour_for
+from .parameters import Parameters
+from .patient import Disease, ImagingPattern, Patient
+from .schedule import Segment
+
+MAX_EPISODES = 12
+"""Relapses beyond this many are not simulated (far beyond anything the sources describe)."""
+
+
+class Phase(StrEnum):
+    ACTIVE = "active"
+    IMPROVED = "improved"
+    """Symptoms better, imaging not yet clear."""
+    CLEARED = "cleared"
+    """In remission with clear imaging and no lasting abnormality."""
+    RESIDUAL = "residual"
+    """In remission with lasting symptoms, function loss or shadows (GARD's third)."""
+    CURED = "cured"
+    """The disease was removed (resection) and cannot relapse."""
+    DEAD = "dead"
+
+
+REMISSION = frozenset({Phase.IMPROVED, Phase.CLEARED, Phase.RESIDUAL})
+
+
+class Happening(StrEnum):
+    """What the model decided; the timeline turns each into a sentence for the learner."""
+
+    IMPROVEMENT = "improvement"
+    NO_IMPROVEMENT = "no_improvement"
+    WORSENING = "worsening"
+    IMAGING_CLEARED = "imaging_cleared"
+    IMAGING_RESIDUAL = "imaging_residual"
+    RELAPSE = "relapse"
+    RESECTION_CURE = "resection_cure"
+    RESECTION_FUTILE = "resection_futile"
+    PNEUMOCYSTIS = "pneumocystis"
+    HYPERGLYCEMIA = "hyperglycemia"
+    HYPERTENSION = "hypertension"
+    MYOPATHY = "myopathy"
+    FRACTURE = "fracture"
+    AVASCULAR_NECROSIS = "avascular_necrosis"
+    DEATH_BACKGROUND = "death_background"
+    DEATH_DISEASE = "death_disease"
+    DEATH_PNEUMOCYSTIS = "death_pneumocystis"
+    DEATH_UNDERLYING = "death_underlying"
+
+
+DOSE_HARMS = {
+    Happening.HYPERGLYCEMIA: "hyperglycemia_rate_per_10mg_day",
+    Happening.HYPERTENSION: "hypertension_rate_per_10mg_day",
+    Happening.MYOPATHY: "myopathy_rate_per_10mg_day",
+}
+CUMULATIVE_HARMS = {
+    Happening.FRACTURE: "fracture_rate_per_gram_day",
+    Happening.AVASCULAR_NECROSIS: "avascular_necrosis_rate_per_gram_day",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """A model event at a continuous time (days since presentation).
+
+    ``therapy`` names what brought an improvement about ("none" when spontaneous) or, for a
+    harm, whether a monitoring adjunct caught it ("monitored").
+    """
+
+    time: float
+    happening: Happening
+    steroid_mg: float
+    therapy: str = ""
+
+
+@dataclass(frozen=True)
+class Course:
+    """The raw outcome of one run: occurrences in time order and every phase change."""
+
+    occurrences: tuple[Occurrence, ...]
+    phases: tuple[tuple[float, Phase], ...]
+
+    @property
+    def death_time(self) -> float | None:
+        final_time, final_phase = self.phases[-1]
+        return final_time if final_phase is Phase.DEAD else None
+
+    def phase_at(self, time: float) -> Phase:
+        current = self.phases[0][1]
+        for change_time, phase in self.phases:
+            if change_time > time:
+                break
+            current = phase
+        return current
+
+    def first(self, happening: Happening) -> Occurrence | None:
+        return next((o for o in self.occurrences if o.happening is happening), None)
+
+
+# Layout of the pre-drawn random numbers. Uniforms decide latent classes; exponentials are
+# hazard clocks. Per-episode clocks get one slot per possible episode.
+UNIFORM_NAMES = ("self_limiting", "macrolide_nonresponse", "residual", "pneumocystis_fatal")
+SINGLE_CLOCKS = (
+    "death_background",
+    "death_disease",
+    "death_underlying",
+    "worsening",
+    "pneumocystis",
+    *DOSE_HARMS,
+    *CUMULATIVE_HARMS,
+)
+EPISODE_CLOCKS = ("response", "relapse", "imaging")
+EXPONENTIAL_COUNT = len(SINGLE_CLOCKS) + len(EPISODE_CLOCKS) * MAX_EPISODES
+
+
+@dataclass(frozen=True)
+class RandomDraws:
+    """All of one patient's randomness, drawn from the seed before any plan is seen."""
+
+    uniforms: tuple[float, ...]
+    exponentials: tuple[float, ...]
+
+    @classmethod
+    def from_seed(cls, seed: int) -> RandomDraws:
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError(f"seed must be a whole number of at least 0, not {seed!r}")
+        rng = np.random.default_rng(seed)
+        return cls(
+            uniforms=tuple(rng.random(len(UNIFORM_NAMES)).tolist()),
+            exponentials=tuple(rng.standard_exponential(EXPONENTIAL_COUNT).tolist()),
+        )
+
+    def uniform(self, name: str) -> float:
+        return self.uniforms[UNIFORM_NAMES.index(name)]
+
+    def clock(self, name: str, episode: int = 0) -> float:
+        if name in EPISODE_CLOCKS:
+            offset = len(SINGLE_CLOCKS) + EPISODE_CLOCKS.index(name) * MAX_EPISODES
+            return self.exponentials[offset + episode]
+        return self.exponentials[SINGLE_CLOCKS.index(name)]
+
+
+def self_limiting_probability(patient: Patient, params: Parameters) -> float:
+    """Chance this patient's OP would resolve untreated (Bayes odds from SUM-MX's markers)."""
+    if not behaviour_for(patient).self_limiting:
+        return 0.0
+    prior = params.spontaneous_prior_probability
+    odds = prior / (1.0 - prior) if prior < 1.0 else math.inf
+    low_crp = patient.crp_mg_dl <= params.crp_threshold_mg_dl
+    odds *= params.crp_low_likelihood_ratio if low_crp else params.crp_high_likelihood_ratio
+    if patient.bal_lymphocytes_pct > params.lymphocytosis_threshold_pct:
+        odds *= params.lymphocytosis_odds_ratio
+    if patient.meets_mild_criteria:
+        odds *= params.mild_spontaneous_odds_ratio
+    return 1.0 if math.isinf(odds) else odds / (1.0 + odds)
+
+
+def residual_probability(patient: Patient, params: Parameters) -> float:
+    """Chance of a lasting abnormality after remission, by variant and imaging pattern."""
+    if patient.disease is Disease.COMMUNITY_ACQUIRED_PNEUMONIA:
+        return 0.0
+    if patient.disease is Disease.CICATRICIAL_OP:
+        return params.residual_probability_cicatricial
+    if patient.imaging_pattern is ImagingPattern.RETICULAR:
+        return params.residual_probability_reticular
+    return params.residual_probability_airspace
+
+
+def static_relapse_hazard_ratio(patient: Patient, params: Parameters) -> float:
+    """Product of the hazard ratios for the named risk factors known at presentation (NEJM)."""
+    ratio = 1.0
+    for present, hazard_ratio in (
+        (patient.severe_multifocal, params.severe_multifocal_hazard_ratio),
+        (patient.traction_bronchiectasis, params.traction_bronchiectasis_hazard_ratio),
+        (patient.low_dlco, params.low_dlco_hazard_ratio),
+        (patient.cholestasis, params.cholestasis_hazard_ratio),
+        (patient.hypoxemic, params.hypoxemia_hazard_ratio),
+        (patient.fibrin_or_scarring_on_histology, params.histology_hazard_ratio),
+    ):
+        if present:
+            ratio *= hazard_ratio
+    return ratio
+
+
+def model_breakpoints(params: Parameters) -> tuple[int, int]:
+    """Days on which hazards change for reasons other than the plan (kept as segment edges)."""
+    return round(params.failure_assessment_day), round(params.first_year_days)
+
+
+def run_course(
+    patient: Patient, segments: list[Segment], draws: RandomDraws, params: Parameters
+) -> Course:
+    """Sample one patient's five years under a compiled schedule."""
+    return _Run(patient, segments, draws, params).run()
+
+
+class _Run:
+    """Mutable state of one run; discarded once :meth:`run` returns its :class:`Course`."""
+
+    def __init__(
+        self, patient: Patient, segments: list[Segment], draws: RandomDraws, params: Parameters
+    ) -> None:
+        self.patient = patient
+        self.segments = segments
+        self.draws = draws
+        self.params = params
+        self.behaviour: DiseaseBehaviour = behaviour_for(patient)
+        self.self_limiting = draws.uniform("self_limiting") < self_limiting_probability(
+            patient, params
+        )
+        self.macrolide_responder = (
+            draws.uniform("macrolide_nonresponse") >= params.macrolide_nonresponder_fraction
+        )
+        self.has_residual = draws.uniform("residual") < residual_probability(patient, params)
+        self.static_hazard_ratio = static_relapse_hazard_ratio(patient, params)
+        self.remaining = {name: draws.clock(name) for name in SINGLE_CLOCKS}
+        self.remaining["response"] = draws.clock("response", 0)
+        self.episode = 0
+        self.phase = Phase.ACTIVE
+        self.phases: list[tuple[float, Phase]] = [(0.0, Phase.ACTIVE)]
+        self.occurrences: list[Occurrence] = []
+        self.ever_improved = False
+        self.cause_removed = False
+        self.first_treatment_day: int | None = None
+        self.episode_hazard_ratio = 1.0
+        self.cumulative_mg = 0.0
+        self.failure_day, self.first_year_day = model_breakpoints(params)
+
+    def run(self) -> Course:
+        for segment in self.segments:
+            self._enter(segment)
+            time = float(segment.start)
+            while self.phase is not Phase.DEAD:
+                time = self._advance(segment, time)
+                if time >= segment.end:
+                    break
+            self.cumulative_mg += segment.steroid_mg * (segment.end - segment.start)
+            if self.phase is Phase.DEAD:
+                break
+        return Course(tuple(self.occurrences), tuple(self.phases))
+
+    # --- bookkeeping at segment boundaries ------------------------------------------------
+    def _enter(self, segment: Segment) -> None:
+        if self.first_treatment_day is None and segment.disease_directed:
+            self.first_treatment_day = segment.start
+        cause = self.behaviour.removable_cause
+        if cause is not None and self._action_active(segment, cause):
+            self.cause_removed = True
+        if segment.resection and self.phase is not Phase.CURED:
+            self._resect(segment)
+        if (
+            segment.start == self.failure_day
+            and not self.ever_improved
+            and self.phase is Phase.ACTIVE
+        ):
+            self._record(segment.start, Happening.NO_IMPROVEMENT, segment)
+
+    def _resect(self, segment: Segment) -> None:
+        if self.behaviour.cured_by is Action.RESECTION:
+            self._record(segment.start, Happening.RESECTION_CURE, segment)
+            self._set_phase(segment.start, Phase.CURED)
+        else:
+            self._record(segment.start, Happening.RESECTION_FUTILE, segment)
+
+    @staticmethod
+    def _action_active(segment: Segment, action: Action) -> bool:
+        return {
+            Action.REMOVE_CULPRIT: segment.culprit_removed,
+            Action.ANTIBIOTIC: segment.antibiotic,
+            Action.IMMUNOSUPPRESSANT: segment.immunosuppressant,
+        }.get(action, False)
+
+    # --- one event-to-event step ----------------------------------------------------------
+    def _advance(self, segment: Segment, time: float) -> float:
+        """Fire the earliest clock within the segment, or run the clocks down to its end."""
+        hazards = self._hazards(segment, time)
+        span = segment.end - time
+        soonest_name, soonest_wait = None, span
+        for name, level, slope in hazards:
+            wait = _time_to_fire(self.remaining[name], level, slope)
+            if wait < soonest_wait:
+                soonest_name, soonest_wait = name, wait
+        for name, level, slope in hazards:
+            self.remaining[name] -= level * soonest_wait + 0.5 * slope * soonest_wait**2
+        if soonest_name is None:
+            return float(segment.end)
+        event_time = time + soonest_wait
+        self._fire(soonest_name, event_time, segment)
+        return event_time
+
+    def _hazards(self, segment: Segment, time: float) -> list[tuple[str, float, float]]:
+        """(clock name, hazard now, hazard slope per day) for every clock that is running."""
+        params = self.params
+        hazards = [("death_background", params.background_death_rate_per_day, 0.0)]
+        if self.patient.disease is Disease.SECONDARY_OP:
+            hazards.append(("death_underlying", params.secondary_op_death_rate_per_day, 0.0))
+        if self.phase is Phase.ACTIVE:
+            hazards.extend(self._active_disease_hazards(segment))
+        elif self.phase in REMISSION:
+            hazards.extend(self._remission_hazards(segment, time))
+        hazards.extend(self._treatment_harm_hazards(segment, time))
+        return [hazard for hazard in hazards if hazard[1] > 0.0 or hazard[2] > 0.0]
+
+    def _active_disease_hazards(self, segment: Segment) -> list[tuple[str, float, float]]:
+        hazards = [("response", sum(self._response_components(segment).values()), 0.0)]
+        behaviour = self.behaviour
+        specific_treatment = behaviour.cured_by is Action.ANTIBIOTIC and segment.antibiotic
+        if behaviour.death_rate_parameter and not specific_treatment:
+            rate = getattr(self.params, behaviour.death_rate_parameter)
+            hazards.append(("death_disease", rate, 0.0))
+        if behaviour.worsens_untreated and not specific_treatment:
+            hazards.append(("worsening", self.params.pneumonia_worsening_rate_per_day, 0.0))
+        return hazards
+
+    def _response_components(self, segment: Segment) -> dict[str, float]:
+        """Improvement hazard contributed by each therapy now in force."""
+        params, behaviour = self.params, self.behaviour
+        slowing = params.cicatricial_response_factor if behaviour.recalcitrant else 1.0
+        components: dict[str, float] = {}
+        if behaviour.steroid_responsive and segment.steroid_mg > 0:
+            potency = min(1.0, segment.steroid_mg / params.full_potency_prednisone_mg)
+            if behaviour.needs_pulse:
+                components["glucocorticoid"] = (
+                    params.pulse_response_rate_per_day
+                    if segment.pulse
+                    else params.steroid_response_rate_per_day
+                    * potency
+                    * params.fulminant_oral_response_factor
+                )
+            else:
+                components["glucocorticoid"] = (
+                    params.steroid_response_rate_per_day * potency * slowing
+                )
+        if segment.macrolide and behaviour.macrolide_responsive and self.macrolide_responder:
+            components["macrolide"] = params.macrolide_response_rate_per_day * slowing
+        if segment.immunosuppressant and behaviour.immunosuppressant_responsive:
+            components["immunosuppressant"] = params.immunosuppressant_response_rate_per_day
+        if self.cause_removed:
+            components["cause_removal"] = params.cause_removal_response_rate_per_day
+        if behaviour.cured_by is Action.ANTIBIOTIC and segment.antibiotic:
+            components["antibiotic"] = params.antibiotic_response_rate_per_day
+        if self.self_limiting:
+            components["none"] = params.spontaneous_response_rate_per_day
+        return components
+
+    def _remission_hazards(self, segment: Segment, time: float) -> list[tuple[str, float, float]]:
+        hazards = []
+        if self.phase is Phase.IMPROVED:
+            hazards.append(("imaging", self.params.imaging_resolution_rate_per_day, 0.0))
+        if self.behaviour.relapses and self.episode + 1 < MAX_EPISODES:
+            hazards.append(("relapse", self._relapse_rate(segment, time), 0.0))
+        return hazards
+
+    def _relapse_rate(self, segment: Segment, time: float) -> float:
+        """NEJM: relapse comes at <= 15 mg/day or off treatment, mostly in the first year."""
+        params = self.params
+        if segment.steroid_mg > params.low_dose_threshold_mg or (
+            segment.macrolide or segment.immunosuppressant
+        ):
+            dose_factor = params.relapse_maintenance_factor
+        elif segment.steroid_mg > 0:
+            dose_factor = 1.0
+        else:
+            dose_factor = params.relapse_off_treatment_factor
+        cause_persists = self.behaviour.removable_cause is not None and not self.cause_removed
+        if cause_persists:
+            timing_factor = params.persistent_cause_relapse_factor
+        elif time >= self.first_year_day:
+            timing_factor = params.relapse_late_factor
+        else:
+            timing_factor = 1.0
+        return params.relapse_rate_per_day * dose_factor * timing_factor * self.episode_hazard_ratio
+
+    def _treatment_harm_hazards(
+        self, segment: Segment, time: float
+    ) -> list[tuple[str, float, float]]:
+        params = self.params
+        dose = segment.steroid_mg
+        hazards = []
+        if dose > params.pneumocystis_threshold_mg:
+            protection = (
+                params.pneumocystis_prophylaxis_factor if segment.pneumocystis_prophylaxis else 1.0
+            )
+            hazards.append(("pneumocystis", params.pneumocystis_rate_per_day * protection, 0.0))
+        for happening, rate_name in DOSE_HARMS.items():
+            hazards.append((happening, getattr(params, rate_name) * dose / 10.0, 0.0))
+        grams_now = (self.cumulative_mg + dose * (time - segment.start)) / 1000.0
+        for happening, rate_name in CUMULATIVE_HARMS.items():
+            rate = getattr(params, rate_name)
+            if happening is Happening.FRACTURE and segment.bone_protection:
+                rate *= params.bone_protection_factor
+            hazards.append((happening, rate * grams_now, rate * dose / 1000.0))
+        return hazards
+
+    # --- what each clock does when it fires -----------------------------------------------
+    def _fire(self, name: str, time: float, segment: Segment) -> None:
+        self.remaining[name] = math.inf
+        if name == "response":
+            self._improve(time, segment)
+        elif name == "relapse":
+            self._relapse(time, segment)
+        elif name == "imaging":
+            self._clear_imaging(time, segment)
+        elif name == "worsening":
+            self._record(time, Happening.WORSENING, segment)
+        elif name == "pneumocystis":
+            self._record(time, Happening.PNEUMOCYSTIS, segment)
+            if self.draws.uniform("pneumocystis_fatal") < self.params.pneumocystis_case_fatality:
+                self._die(time, Happening.DEATH_PNEUMOCYSTIS, segment)
+        elif name.startswith("death_"):
+            self._die(time, Happening(name), segment)
+        else:
+            monitored = (name == Happening.HYPERGLYCEMIA and segment.glucose_monitoring) or (
+                name == Happening.HYPERTENSION and segment.blood_pressure_monitoring
+            )
+            self._record(time, Happening(name), segment, "monitored" if monitored else "")
+
+    def _improve(self, time: float, segment: Segment) -> None:
+        components = self._response_components(segment)
+        therapy = max(components, key=components.__getitem__)
+        steroid_induced = "glucocorticoid" in components
+        self.ever_improved = True
+        self._record(time, Happening.IMPROVEMENT, segment, therapy)
+        self._set_phase(time, Phase.IMPROVED)
+        self.episode_hazard_ratio = self.static_hazard_ratio * (
+            self.params.steroid_rebound_factor if steroid_induced else 1.0
+        )
+        if self._treatment_was_delayed():
+            self.episode_hazard_ratio *= self.params.delayed_treatment_hazard_ratio
+        self.remaining["relapse"] = self.draws.clock("relapse", self.episode)
+        self.remaining["imaging"] = self.draws.clock("imaging", self.episode)
+
+    def _treatment_was_delayed(self) -> bool:
+        if self.first_treatment_day is None:
+            return False
+        onset_to_treatment = self.patient.days_since_onset + self.first_treatment_day
+        return onset_to_treatment > self.params.delayed_treatment_days
+
+    def _relapse(self, time: float, segment: Segment) -> None:
+        self.episode += 1
+        if self.behaviour.needs_pulse:
+            # A relapse of fulminant OP behaves like typical COP: NEJM finds relapse adds
+            # no mortality, and the model should not replay the presenting catastrophe.
+            self.behaviour = BEHAVIOURS[Disease.TYPICAL_COP]
+        self._record(time, Happening.RELAPSE, segment)
+        self._set_phase(time, Phase.ACTIVE)
+        self.remaining["imaging"] = math.inf
+        self.remaining["response"] = self.draws.clock("response", self.episode)
+
+    def _clear_imaging(self, time: float, segment: Segment) -> None:
+        if self.has_residual:
+            self._record(time, Happening.IMAGING_RESIDUAL, segment)
+            self._set_phase(time, Phase.RESIDUAL)
+        else:
+            self._record(time, Happening.IMAGING_CLEARED, segment)
+            self._set_phase(time, Phase.CLEARED)
+
+    def _die(self, time: float, happening: Happening, segment: Segment) -> None:
+        self._record(time, happening, segment)
+        self._set_phase(time, Phase.DEAD)
+
+    def _record(
+        self, time: float, happening: Happening, segment: Segment, therapy: str = ""
+    ) -> None:
+        self.occurrences.append(Occurrence(time, happening, segment.steroid_mg, therapy))
+
+    def _set_phase(self, time: float, phase: Phase) -> None:
+        self.phase = phase
+        self.phases.append((time, phase))
+
+
+def _time_to_fire(remaining: float, level: float, slope: float) -> float:
+    """Days until ``level*t + slope*t**2/2`` reaches ``remaining`` (inf if it never does)."""
+    if slope <= 0.0:
+        return remaining / level if level > 0.0 else math.inf
+    return (math.sqrt(level * level + 2.0 * slope * remaining) - level) / slope

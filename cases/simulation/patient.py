@@ -1,0 +1,201 @@
+"""The simulated patient: demographics, diagnosis, findings at presentation and risk factors."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
+from typing import Any, TypeVar
+
+CM_PER_INCH = 2.54
+DEVINE_BASE_HEIGHT_CM = 60 * CM_PER_INCH
+DEVINE_KG_PER_INCH = 2.3
+DEVINE_BASE_KG = {"male": 50.0, "female": 45.5}
+
+
+EnumT = TypeVar("EnumT", bound=StrEnum)
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class Disease(StrEnum):
+    """What the patient really has; the learner may believe something else."""
+
+    TYPICAL_COP = "typical_cop"
+    MILD_COP = "mild_cop"
+    FULMINANT_OP = "fulminant_op"
+    FOCAL_OP = "focal_op"
+    CICATRICIAL_OP = "cicatricial_op"
+    SECONDARY_OP = "secondary_op"
+    COMMUNITY_ACQUIRED_PNEUMONIA = "community_acquired_pneumonia"
+    CHRONIC_EOSINOPHILIC_PNEUMONIA = "chronic_eosinophilic_pneumonia"
+    HYPERSENSITIVITY_PNEUMONITIS = "hypersensitivity_pneumonitis"
+    INVASIVE_MUCINOUS_ADENOCARCINOMA = "invasive_mucinous_adenocarcinoma"
+    LYMPHOMA = "lymphoma"
+
+
+class SecondaryCause(StrEnum):
+    """The identifiable cause of a secondary organizing pneumonia."""
+
+    DRUG = "drug"
+    CONNECTIVE_TISSUE_DISEASE = "connective_tissue_disease"
+    INFECTION = "infection"
+
+
+class Extent(StrEnum):
+    FOCAL = "focal"
+    MULTIFOCAL = "multifocal"
+
+
+class ImagingPattern(StrEnum):
+    CONSOLIDATION = "consolidation"
+    GROUND_GLASS = "ground_glass"
+    NODULAR = "nodular"
+    RETICULAR = "reticular"
+
+
+AIRSPACE_PATTERNS = frozenset(
+    {ImagingPattern.CONSOLIDATION, ImagingPattern.GROUND_GLASS, ImagingPattern.NODULAR}
+)
+
+# Thresholds that define the named relapse risk factors and the "mild disease" criteria.
+# They are definitions quoted from the sources, not tunable model parameters.
+DLCO_LOW_PCT = 50.0  # NEJM: DLCO < 50 % predicted
+PAO2_LOW_MMHG = 70.0  # NEJM: hypoxemia, PaO2 < 70 mm Hg
+GGT_CHOLESTASIS_IU_L = 124.0  # SUM-MX
+ALP_CHOLESTASIS_IU_L = 190.0  # SUM-MX
+MILD_FVC_PCT = 80.0  # SUM-MX: FVC > 80 %
+MILD_FEV1_PCT = 70.0  # SUM-MX: FEV1 > 70 %
+# "Respiratory insufficiency" is not given a number in the sources; PaO2 < 60 mm Hg is the
+# conventional definition of hypoxemic respiratory failure and is used here.
+RESPIRATORY_INSUFFICIENCY_PAO2_MMHG = 60.0
+
+
+def ideal_body_weight_kg(height_cm: float, sex: Sex) -> float:
+    """Devine formula: 50 kg (men) or 45.5 kg (women) plus 2.3 kg per inch above five feet.
+
+    NEJM doses prednisone per kilogram of *ideal* body weight so that obese patients are
+    not overdosed. Below five feet the same slope is applied downwards.
+    """
+    inches_above_five_feet = (height_cm - DEVINE_BASE_HEIGHT_CM) / CM_PER_INCH
+    return DEVINE_BASE_KG[Sex(sex).value] + DEVINE_KG_PER_INCH * inches_above_five_feet
+
+
+@dataclass(frozen=True)
+class Patient:
+    """One patient at presentation (simulation day 0).
+
+    Laboratory units: CRP mg/dL, ESR mm/h, leukocytes and eosinophils per microlitre,
+    GGT and ALP IU/L, BAL lymphocytes % of cells. Physiology in % predicted, SpO2 %, PaO2 mm Hg.
+    """
+
+    age: int
+    sex: Sex
+    height_cm: float
+    weight_kg: float
+    disease: Disease
+    extent: Extent
+    imaging_pattern: ImagingPattern
+    fvc_pct: float
+    fev1_pct: float
+    dlco_pct: float
+    spo2_pct: float
+    pao2_mmhg: float
+    crp_mg_dl: float
+    esr_mm_h: float
+    leukocytes_per_ul: float
+    eosinophils_per_ul: float
+    ggt_iu_l: float
+    alp_iu_l: float
+    bal_lymphocytes_pct: float
+    days_since_onset: int
+    secondary_cause: SecondaryCause | None = None
+    traction_bronchiectasis: bool = False
+    fibrin_or_scarring_on_histology: bool = False
+
+    def __post_init__(self) -> None:
+        _check_range("age", self.age, 16, 100)
+        _check_range("height_cm", self.height_cm, 120.0, 220.0)
+        _check_range("weight_kg", self.weight_kg, 30.0, 250.0)
+        _check_range("spo2_pct", self.spo2_pct, 50.0, 100.0)
+        _check_range("days_since_onset", self.days_since_onset, 0, 3650)
+        for name in ("fvc_pct", "fev1_pct", "dlco_pct", "pao2_mmhg", "crp_mg_dl", "esr_mm_h"):
+            _check_range(name, getattr(self, name), 0.0, 1000.0)
+        needs_cause = self.disease is Disease.SECONDARY_OP
+        if needs_cause != (self.secondary_cause is not None):
+            raise ValueError(
+                "secondary_cause must be one of "
+                f"{[cause.value for cause in SecondaryCause]} when disease is secondary_op, "
+                "and None for every other disease"
+            )
+
+    @property
+    def ideal_body_weight_kg(self) -> float:
+        return ideal_body_weight_kg(self.height_cm, self.sex)
+
+    @property
+    def cholestasis(self) -> bool:
+        return self.ggt_iu_l > GGT_CHOLESTASIS_IU_L or self.alp_iu_l > ALP_CHOLESTASIS_IU_L
+
+    @property
+    def low_dlco(self) -> bool:
+        return self.dlco_pct < DLCO_LOW_PCT
+
+    @property
+    def hypoxemic(self) -> bool:
+        return self.pao2_mmhg < PAO2_LOW_MMHG
+
+    @property
+    def meets_mild_criteria(self) -> bool:
+        """SUM-MX's criteria for the clarithromycin option: preserved spirometry, no failure."""
+        return (
+            self.fvc_pct > MILD_FVC_PCT
+            and self.fev1_pct > MILD_FEV1_PCT
+            and self.pao2_mmhg >= RESPIRATORY_INSUFFICIENCY_PAO2_MMHG
+        )
+
+    @property
+    def severe_multifocal(self) -> bool:
+        """NEJM's 'severe disease, including multifocal opacities' relapse factor."""
+        return self.extent is Extent.MULTIFOCAL and not self.meets_mild_criteria
+
+    @property
+    def airspace_pattern(self) -> bool:
+        return self.imaging_pattern in AIRSPACE_PATTERNS
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Patient:
+        known = {field.name for field in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown patient fields {sorted(unknown)}; allowed: {sorted(known)}")
+        values = dict(data)
+        values["sex"] = _enum_value(Sex, "sex", values.get("sex"))
+        values["disease"] = _enum_value(Disease, "disease", values.get("disease"))
+        values["extent"] = _enum_value(Extent, "extent", values.get("extent"))
+        values["imaging_pattern"] = _enum_value(
+            ImagingPattern, "imaging_pattern", values.get("imaging_pattern")
+        )
+        if values.get("secondary_cause") is not None:
+            values["secondary_cause"] = _enum_value(
+                SecondaryCause, "secondary_cause", values["secondary_cause"]
+            )
+        return cls(**values)
+
+
+def _enum_value(enum: type[EnumT], name: str, value: object) -> EnumT:
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = [member.value for member in enum]
+        raise ValueError(f"{name} must be one of {allowed}, not {value!r}") from None
+
+
+def _check_range(name: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, not {value}")
