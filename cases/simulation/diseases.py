@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 
 from .agents import Action
 from .patient import Disease, Extent, Patient, SecondaryCause
-from .sources import Source
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,6 @@ class DiseaseBehaviour:
     """Progresses to admission without its specific treatment (pneumonia, NEJM)."""
     death_rate_parameter: str | None = None
     """Parameters field with the death hazard while the disease is active."""
-    source: Source = Source.NEJM
 
 
 _OP = DiseaseBehaviour(
@@ -63,7 +61,7 @@ BEHAVIOURS: dict[Disease, DiseaseBehaviour] = {
         self_limiting=False,
         death_rate_parameter="fulminant_death_rate_per_day",
     ),
-    Disease.SECONDARY_OP: replace(_OP, self_limiting=False, source=Source.SUM_DX),
+    Disease.SECONDARY_OP: replace(_OP, self_limiting=False),
     Disease.COMMUNITY_ACQUIRED_PNEUMONIA: DiseaseBehaviour(
         steroid_responsive=False,
         cured_by=Action.ANTIBIOTIC,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -116,6 +116,16 @@ class Patient:
     fibrin_or_scarring_on_histology: bool = False
 
     def __post_init__(self) -> None:
+        for name, enum in (
+            ("sex", Sex),
+            ("disease", Disease),
+            ("extent", Extent),
+            ("imaging_pattern", ImagingPattern),
+        ):
+            object.__setattr__(self, name, _enum_value(enum, name, getattr(self, name)))
+        if self.secondary_cause is not None:
+            cause = _enum_value(SecondaryCause, "secondary_cause", self.secondary_cause)
+            object.__setattr__(self, "secondary_cause", cause)
         _check_range("age", self.age, 16, 100)
         _check_range("height_cm", self.height_cm, 120.0, 220.0)
         _check_range("weight_kg", self.weight_kg, 30.0, 250.0)
@@ -174,18 +184,10 @@ class Patient:
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown patient fields {sorted(unknown)}; allowed: {sorted(known)}")
-        values = dict(data)
-        values["sex"] = _enum_value(Sex, "sex", values.get("sex"))
-        values["disease"] = _enum_value(Disease, "disease", values.get("disease"))
-        values["extent"] = _enum_value(Extent, "extent", values.get("extent"))
-        values["imaging_pattern"] = _enum_value(
-            ImagingPattern, "imaging_pattern", values.get("imaging_pattern")
-        )
-        if values.get("secondary_cause") is not None:
-            values["secondary_cause"] = _enum_value(
-                SecondaryCause, "secondary_cause", values["secondary_cause"]
-            )
-        return cls(**values)
+        missing = {f.name for f in fields(cls) if f.default is MISSING} - set(data)
+        if missing:
+            raise ValueError(f"missing patient fields {sorted(missing)}")
+        return cls(**data)
 
 
 def _enum_value(enum: type[EnumT], name: str, value: object) -> EnumT:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .agents import Agent, DoseUnit, get_agent
+from .agents import Action, Agent, DoseUnit, get_agent
 
 HORIZON_DAYS = 1825
 """Five years: every timeline covers days 0 to HORIZON_DAYS - 1."""
@@ -39,9 +39,10 @@ class DosePiece:
 class Order:
     """One agent from ``start_day`` for ``duration_days`` days, then the taper steps in turn.
 
-    ``duration_days=None`` means "until the end of the timeline" and cannot be followed by a
-    taper. Doses are in ``unit`` (the agent's first unit when omitted) and are checked against
-    the catalog's range when the order is built, so an invalid form never reaches the engine.
+    ``duration_days=None`` means "until the end of the timeline" (one day for a resection)
+    and cannot be followed by a taper. Doses are in ``unit`` (the agent's first unit when
+    omitted) and are checked against the catalog's range when the order is built, so an
+    invalid form never reaches the engine.
     """
 
     agent: str
@@ -59,6 +60,8 @@ class Order:
         elif self.unit is not None:
             object.__setattr__(self, "unit", _dose_unit(self.unit))
         _check_int_range("start_day", self.start_day, 0, LAST_DAY)
+        if self.duration_days is None and agent.action is Action.RESECTION:
+            object.__setattr__(self, "duration_days", 1)
         if self.duration_days is not None:
             _check_int_range("duration_days", self.duration_days, 1, HORIZON_DAYS)
         self._check_doses(agent)

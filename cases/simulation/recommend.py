@@ -23,7 +23,7 @@ def recommended_plan(patient: Patient) -> Plan:
     if disease is Disease.FOCAL_OP or (
         disease is Disease.INVASIVE_MUCINOUS_ADENOCARCINOMA and patient.extent is Extent.FOCAL
     ):
-        return Plan((Order("surgical_resection", start_day=0, duration_days=1),), name="resection")
+        return Plan((Order("surgical_resection"),), name="resection")
     if disease is Disease.COMMUNITY_ACQUIRED_PNEUMONIA:
         return Plan((_antibiotics(),), name="antibiotics")
     if disease in (Disease.INVASIVE_MUCINOUS_ADENOCARCINOMA, Disease.LYMPHOMA):

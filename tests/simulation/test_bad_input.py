@@ -4,6 +4,7 @@ from cases.simulation import (
     DoseUnit,
     Order,
     Parameters,
+    Patient,
     Plan,
     TaperStep,
     get_plan,
@@ -102,3 +103,15 @@ def test_negative_seed_is_rejected():
 def test_cohort_size_must_be_a_positive_whole_number(patients):
     with pytest.raises(ValueError, match="patients must be a whole number between 1"):
         summarize_cohort("typical-cop", "observation", patients, seed=1)
+
+
+def test_unknown_disease_lists_the_allowed_diseases(typical_patient):
+    data = {**typical_patient.to_dict(), "disease": "asthma"}
+    with pytest.raises(ValueError, match=r"disease must be one of \[.*'typical_cop'"):
+        Patient.from_dict(data)
+
+
+def test_secondary_op_without_a_cause_is_rejected(typical_patient):
+    data = {**typical_patient.to_dict(), "disease": "secondary_op"}
+    with pytest.raises(ValueError, match="secondary_cause must be one of"):
+        Patient.from_dict(data)

@@ -77,3 +77,7 @@ def test_pulse_plan_gives_1250_mg_prednisone_equivalent_for_three_days(typical_p
     assert series.prednisone_mg[3] == pytest.approx(
         min(60.0, 0.75 * typical_patient.ideal_body_weight_kg), abs=0.01
     )
+
+
+def test_a_resection_order_lasts_one_day_unless_told_otherwise():
+    assert Order("surgical_resection", start_day=30).duration_days == 1
