@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from edu_site.forms import SignupForm
+from quizzes.selectors import quiz_progress
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,4 +31,5 @@ def signup(request: HttpRequest) -> HttpResponse:
 def progress(request: HttpRequest) -> HttpResponse:
     """One page for both kinds of practice; each app supplies its own section's context."""
     context: dict[str, object] = {}
+    context.update(quiz_progress(request.user))
     return render(request, "edu_site/progress.html", context)

@@ -5,4 +5,13 @@ from quizzes import views
 app_name = "quizzes"
 urlpatterns = [
     path("", views.quiz_list, name="list"),
+    path("practice/", views.practice, name="practice"),
+    path("review/", views.review_queue, name="review"),
+    path("attempts/<int:attempt_id>/", views.attempt_detail, name="attempt"),
+    path("attempts/<int:attempt_id>/answer/", views.response_save, name="answer"),
+    path("attempts/<int:attempt_id>/flag/", views.response_flag, name="flag"),
+    path("attempts/<int:attempt_id>/finish/", views.attempt_finish, name="finish"),
+    path("attempts/<int:attempt_id>/results/", views.attempt_results, name="results"),
+    path("<slug:slug>/start/", views.attempt_start, name="start"),
+    path("<slug:slug>/statistics/", views.item_analysis, name="statistics"),
 ]

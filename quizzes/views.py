@@ -1,8 +1,238 @@
+"""Quiz pages. Thin: they parse the request, call services/selectors and render.
+
+Every form posts to a real URL and redirects after success, so it works without
+JavaScript; with htmx the same view answers with the page's fragment instead.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from quizzes import selectors, services, statistics
+from quizzes.forms import PracticeForm
+from quizzes.models import Attempt, Confidence, Quiz
+
+
+def _ints(values: list[str]) -> list[int]:
+    """Form values that should be ids; anything else is refused by the services as unknown."""
+    return [int(value) for value in values if value.strip().lstrip("-").isdigit()]
+
+
+def _int_or_none(value: str | None) -> int | None:
+    ids = _ints([value or ""])
+    return ids[0] if ids else None
+
+
+def _attempt_url(attempt: Attempt, position: int | None = None) -> str:
+    url = reverse("quizzes:attempt", args=[attempt.pk])
+    return f"{url}?q={position}" if position else url
+
+
+def _closed_redirect(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    url = reverse("quizzes:results", args=[attempt.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @login_required
+@require_GET
 def quiz_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "quizzes/quiz_list.html")
+    services.attempts_expire_overdue(user=request.user)
+    context = {
+        "quizzes": selectors.quizzes_for_learner(user=request.user),
+        "due_count": selectors.review_cards_due(user=request.user).count(),
+    }
+    return render(request, "quizzes/quiz_list.html", context)
+
+
+@login_required
+@require_POST
+def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = get_object_or_404(Quiz, slug=slug, is_published=True, owner__isnull=True)
+    try:
+        attempt = services.attempt_start(user=request.user, quiz=quiz)
+    except services.QuizError as error:
+        messages.error(request, str(error))
+        return redirect("quizzes:list")
+    return redirect(_attempt_url(attempt))
+
+
+def _attempt_context(request: HttpRequest, attempt: Attempt, position: int | None) -> dict:
+    responses = selectors.attempt_responses(attempt=attempt)
+    current = next((r for r in responses if r.position == position), responses[0])
+    now = timezone.now()
+    return {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "responses": responses,
+        "current": current,
+        "previous": responses[current.position - 2] if current.position > 1 else None,
+        "next": responses[current.position] if current.position < len(responses) else None,
+        "answered_count": sum(r.is_answered for r in responses),
+        "seconds_left": attempt.seconds_left(now),
+        "shown_at": now.isoformat(),
+        "show_feedback": attempt.quiz.mode == Quiz.Mode.TUTOR and current.is_answered,
+        "confidence_choices": Confidence.choices,
+    }
+
+
+@login_required
+@require_GET
+def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+    if services.attempt_expire_if_overdue(attempt=attempt):
+        messages.warning(request, "Time ran out: your attempt was handed in at its deadline.")
+    if not attempt.is_open:
+        return redirect("quizzes:results", attempt.pk)
+    context = _attempt_context(request, attempt, _int_or_none(request.GET.get("q")))
+    template = "quizzes/attempt.html#attempt-body" if request.htmx else "quizzes/attempt.html"
+    return render(request, template, context)
+
+
+def _after_attempt_post(
+    request: HttpRequest, attempt: Attempt, position: int | None, error: str = ""
+) -> HttpResponse:
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(_attempt_url(attempt, position))
+    context = _attempt_context(request, attempt, position)
+    context["error"] = error
+    return render(request, "quizzes/attempt.html#attempt-body", context)
+
+
+@login_required
+@require_POST
+def response_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+    position = _int_or_none(request.POST.get("position"))
+    shown_at = parse_datetime(request.POST.get("shown_at", ""))
+    try:
+        services.response_save(
+            attempt=attempt,
+            question_id=_int_or_none(request.POST.get("question")) or 0,
+            choice_ids=_ints(request.POST.getlist("choice")),
+            confidence=request.POST.get("confidence", ""),
+            expected_version=_int_or_none(request.POST.get("version")) or 0,
+            shown_at=shown_at if isinstance(shown_at, datetime) else None,
+        )
+    except services.AttemptClosed as error:
+        messages.error(request, str(error))
+        return _closed_redirect(request, attempt)
+    except services.QuizError as error:
+        return _after_attempt_post(request, attempt, position, str(error))
+    if not request.htmx:
+        messages.success(request, "Answer saved.")
+    return _after_attempt_post(request, attempt, position)
+
+
+@login_required
+@require_POST
+def response_flag(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+    position = _int_or_none(request.POST.get("position"))
+    try:
+        services.response_flag(
+            attempt=attempt,
+            question_id=_int_or_none(request.POST.get("question")) or 0,
+            flagged=request.POST.get("flagged") == "on",
+        )
+    except services.AttemptClosed as error:
+        messages.error(request, str(error))
+        return _closed_redirect(request, attempt)
+    except services.QuizError as error:
+        return _after_attempt_post(request, attempt, position, str(error))
+    return _after_attempt_post(request, attempt, position)
+
+
+@login_required
+@require_POST
+def attempt_finish(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+    try:
+        services.attempt_finish(attempt=attempt)
+    except services.QuizError as error:
+        messages.error(request, str(error))
+    return _closed_redirect(request, attempt)
+
+
+@login_required
+@require_GET
+def attempt_results(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+    services.attempt_expire_if_overdue(attempt=attempt)
+    if attempt.is_open:
+        messages.info(request, "Finish the attempt to see your results.")
+        return redirect(_attempt_url(attempt))
+    responses = selectors.attempt_responses(attempt=attempt)
+    peers = selectors.peers_percent_correct(
+        question_ids=[r.question_id for r in responses], excluding_user=request.user
+    )
+    for response in responses:
+        response.peers_percent = peers.get(response.question_id)
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "responses": responses,
+        "shows_answers": attempt.quiz.review_shows != Quiz.ReviewShows.SCORE,
+        "shows_explanations": attempt.quiz.review_shows == Quiz.ReviewShows.EVERYTHING,
+    }
+    return render(request, "quizzes/results.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice(request: HttpRequest) -> HttpResponse:
+    topics = list(selectors.topics_for_practice())
+    initial = {"topics": request.GET.getlist("topics")}
+    form = PracticeForm(request.POST or None, topics=topics, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            quiz = services.practice_quiz_create(
+                user=request.user,
+                topic_ids=[int(pk) for pk in form.cleaned_data["topics"]],
+                count=form.cleaned_data["count"],
+                pool=form.cleaned_data["pool"],
+            )
+            attempt = services.attempt_start(user=request.user, quiz=quiz)
+        except services.QuizError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(_attempt_url(attempt))
+    return render(request, "quizzes/practice.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            quiz = services.review_quiz_create(user=request.user)
+            attempt = services.attempt_start(user=request.user, quiz=quiz)
+        except services.QuizError as error:
+            messages.error(request, str(error))
+            return redirect("quizzes:review")
+        return redirect(_attempt_url(attempt))
+    cards = selectors.review_cards_due(user=request.user)
+    return render(request, "quizzes/review.html", {"cards": cards})
+
+
+@login_required
+@require_GET
+def item_analysis(request: HttpRequest, slug: str) -> HttpResponse:
+    """Educators only: learners get 403 (they may know the quiz exists, not its statistics)."""
+    if not (request.user.is_staff and request.user.has_perm("quizzes.view_attempt")):
+        raise PermissionDenied("Item analysis is for educators.")
+    quiz = get_object_or_404(Quiz, slug=slug)
+    report = statistics.quiz_item_analysis(quiz=quiz)
+    return render(request, "quizzes/item_analysis.html", {"quiz": quiz, "report": report})

@@ -1,0 +1,226 @@
+"""Item analysis of a quiz, in the manner of Moodle's quiz statistics report.
+
+The database does the work: one GROUP BY per question for the sums, one per choice for
+option counts, and one windowed query that pairs sorted item marks with sorted
+rest-of-test marks (for discriminative efficiency). Python only combines a few sums per
+question, so the cost does not grow in Python with the number of attempts.
+
+Notation, for one question i over the n closed attempts that contain it:
+x = the attempt's mark on i (its fraction, 0..1, without CBM); T = the attempt's total
+(`Attempt.raw_score`); Y = T - x, the rest of the test. Formulas: docs/quizzes.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, F, Sum
+
+from quizzes.models import Attempt, Choice, Question, Quiz, Response, ResponseChoice
+
+CLOSED_STATES = (Attempt.State.FINISHED, Attempt.State.EXPIRED)
+LOW_DISCRIMINATION = 20.0  # discrimination index below 20 (of 100) flags an item for review
+
+
+@dataclass(frozen=True)
+class Sums:
+    """The raw sums the database returns for one question."""
+
+    n: int
+    sx: float
+    sxx: float
+    sxt: float
+    st: float
+    stt: float
+
+    @property
+    def sy(self) -> float:
+        return self.st - self.sx
+
+    @property
+    def syy(self) -> float:
+        return self.stt - 2 * self.sxt + self.sxx
+
+    @property
+    def sxy(self) -> float:
+        return self.sxt - self.sxx
+
+
+@dataclass
+class OptionCount:
+    choice: Choice
+    count: int
+    percent: float
+
+
+@dataclass
+class ItemStatistics:
+    question: Question
+    attempts: int
+    facility: float | None
+    standard_deviation: float | None
+    discrimination_index: float | None
+    discriminative_efficiency: float | None
+    options: list[OptionCount] = field(default_factory=list)
+
+    @property
+    def low_discrimination(self) -> bool:
+        index = self.discrimination_index
+        return index is None or index < LOW_DISCRIMINATION
+
+
+@dataclass
+class QuizStatistics:
+    attempts: int
+    questions_per_attempt: float
+    mean_score: float | None
+    standard_deviation: float | None
+    cronbach_alpha: float | None
+    standard_error: float | None
+    items: list[ItemStatistics]
+
+    @property
+    def flagged_items(self) -> list[ItemStatistics]:
+        return [item for item in self.items if item.low_discrimination]
+
+
+def sample_covariance(sum_ab: float, sum_a: float, sum_b: float, n: int) -> float | None:
+    if n < 2:
+        return None
+    return (sum_ab - sum_a * sum_b / n) / (n - 1)
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator or denominator <= 0:
+        return None
+    return numerator / denominator
+
+
+def item_figures(sums: Sums, sorted_sum_xy: float | None) -> dict[str, float | None]:
+    """Facility, SD, discrimination index and efficiency (all out of 100) from the sums."""
+    n = sums.n
+    var_x = sample_covariance(sums.sxx, sums.sx, sums.sx, n)
+    var_y = sample_covariance(sums.syy, sums.sy, sums.sy, n)
+    cov_xy = sample_covariance(sums.sxy, sums.sx, sums.sy, n)
+    cov_max = (
+        sample_covariance(sorted_sum_xy, sums.sx, sums.sy, n) if sorted_sum_xy is not None else None
+    )
+    spread = var_x * var_y if var_x is not None and var_y is not None else None
+    correlation = _ratio(cov_xy, math.sqrt(spread) if spread and spread > 0 else None)
+    efficiency = _ratio(cov_xy, cov_max)
+    return {
+        "facility": 100 * sums.sx / n if n else None,
+        "standard_deviation": math.sqrt(var_x) if var_x is not None and var_x >= 0 else None,
+        "discrimination_index": 100 * correlation if correlation is not None else None,
+        "discriminative_efficiency": 100 * efficiency if efficiency is not None else None,
+    }
+
+
+def quiz_item_analysis(*, quiz: Quiz) -> QuizStatistics:
+    closed = Response.objects.filter(attempt__quiz=quiz, attempt__state__in=CLOSED_STATES)
+    total = F("attempt__raw_score")
+    rows = (
+        closed.values("question_id")
+        .annotate(
+            n=Count("pk"),
+            sx=Sum("fraction"),
+            sxx=Sum(F("fraction") * F("fraction")),
+            sxt=Sum(F("fraction") * total),
+            st=Sum(total),
+            stt=Sum(total * total),
+        )
+        .order_by()
+    )
+    sums = {row.pop("question_id"): Sums(**row) for row in rows}
+    sorted_products = _sorted_pair_sums(quiz)
+    questions = Question.objects.filter(pk__in=sums).prefetch_related("choices")
+    options = _option_counts(quiz)
+    items = []
+    for question in questions:
+        figures = item_figures(sums[question.pk], sorted_products.get(question.pk))
+        answered = sums[question.pk].n
+        items.append(
+            ItemStatistics(
+                question=question,
+                attempts=answered,
+                options=[
+                    OptionCount(
+                        choice=choice,
+                        count=options.get(choice.pk, 0),
+                        percent=round(100 * options.get(choice.pk, 0) / answered, 1),
+                    )
+                    for choice in question.choices.all()
+                ],
+                **figures,
+            )
+        )
+    return _quiz_figures(quiz, sums, items)
+
+
+def _quiz_figures(quiz: Quiz, sums: dict[int, Sums], items: list[ItemStatistics]) -> QuizStatistics:
+    """Cronbach's alpha = k/(k-1) * (1 - sum of item variances / variance of totals)."""
+    totals = Attempt.objects.filter(quiz=quiz, state__in=CLOSED_STATES).aggregate(
+        n=Count("pk"), st=Sum("raw_score"), stt=Sum(F("raw_score") * F("raw_score"))
+    )
+    n = totals["n"]
+    var_total = sample_covariance(totals["stt"] or 0, totals["st"] or 0, totals["st"] or 0, n)
+    k = sum(item.n for item in sums.values()) / n if n else 0
+    item_variances = [
+        sample_covariance(item.sxx, item.sx, item.sx, item.n) for item in sums.values()
+    ]
+    alpha = None
+    if var_total and var_total > 0 and k > 1 and None not in item_variances:
+        alpha = k / (k - 1) * (1 - sum(item_variances) / var_total)
+    sd_total = math.sqrt(var_total) if var_total is not None else None
+    return QuizStatistics(
+        attempts=n,
+        questions_per_attempt=k,
+        mean_score=(totals["st"] or 0) / n if n else None,
+        standard_deviation=sd_total,
+        cronbach_alpha=alpha,
+        standard_error=sd_total * math.sqrt(1 - alpha)
+        if sd_total is not None and alpha is not None and alpha <= 1
+        else None,
+        items=items,
+    )
+
+
+def _option_counts(quiz: Quiz) -> dict[int, int]:
+    rows = (
+        ResponseChoice.objects.filter(
+            response__attempt__quiz=quiz, response__attempt__state__in=CLOSED_STATES
+        )
+        .values("choice_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["choice_id"]: row["n"] for row in rows}
+
+
+def _sorted_pair_sums(quiz: Quiz) -> dict[int, float]:
+    """Per question, the sum of x_(k) * y_(k): the k-th smallest item mark times the k-th
+    smallest rest-of-test mark. Pairing sorted lists gives the largest covariance the two
+    sets of marks could have, the denominator of discriminative efficiency."""
+    response, attempt = Response._meta.db_table, Attempt._meta.db_table
+    states = ", ".join(["%s"] * len(CLOSED_STATES))
+    sql = f"""
+        WITH marks AS (
+            SELECT r.question_id AS qid, r.fraction AS x, a.raw_score - r.fraction AS y
+            FROM {response} r JOIN {attempt} a ON a.id = r.attempt_id
+            WHERE a.quiz_id = %s AND a.state IN ({states})
+        ),
+        by_x AS (
+            SELECT qid, x, ROW_NUMBER() OVER (PARTITION BY qid ORDER BY x) AS k FROM marks
+        ),
+        by_y AS (
+            SELECT qid, y, ROW_NUMBER() OVER (PARTITION BY qid ORDER BY y) AS k FROM marks
+        )
+        SELECT by_x.qid, SUM(by_x.x * by_y.y)
+        FROM by_x JOIN by_y ON by_x.qid = by_y.qid AND by_x.k = by_y.k
+        GROUP BY by_x.qid
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [quiz.pk, *CLOSED_STATES])
+        return {qid: float(total) for qid, total in cursor.fetchall()}
