@@ -1,0 +1,271 @@
+"""Freeze a case into a plain-data snapshot, and read a snapshot back in the player.
+
+The snapshot holds everything an attempt needs (the case's own content and the catalog
+entries it uses), so educators can edit the case or the catalogs without changing any
+attempt that already started. Reading it costs one query however large the case is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from cases.models import Case, CaseDiagnosis, Investigation
+from cases.simulation import AGENTS, CITATIONS, Source
+
+SNAPSHOT_FORMAT = 1
+
+
+def citation(source: str) -> str:
+    return CITATIONS[Source(source)]
+
+
+def case_snapshot(case: Case) -> dict[str, Any]:
+    """The case's content as JSON-ready data (six queries, independent of its size)."""
+    results = {
+        result.investigation.key: result
+        for result in case.results.select_related("investigation").prefetch_related("values")
+    }
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "case": {
+            "title": case.title,
+            "slug": case.slug,
+            "summary": case.summary,
+            "learning_objectives": case.learning_objectives.splitlines(),
+            "chief_complaint": case.chief_complaint,
+            "presenting_history": case.presenting_history,
+            "presentation_source": case.presentation_source,
+            "demographics": {
+                "age": [case.age_min, case.age_max],
+                "sex": case.sex,
+                "height_cm": [case.height_min_cm, case.height_max_cm],
+                "excess_weight_kg": [case.excess_weight_min_kg, case.excess_weight_max_kg],
+            },
+            "vitals": {
+                "temperature_c": float(case.temperature_c),
+                "heart_rate": case.heart_rate,
+                "respiratory_rate": case.respiratory_rate,
+                "blood_pressure": case.blood_pressure,
+            },
+            "engine_disease": case.engine_disease,
+            "engine_findings": case.engine_findings,
+            "target_workup_hours": case.target_workup_hours,
+            "model_answer": case.model_answer,
+        },
+        "history": [
+            {
+                "key": item.key,
+                "question": item.question,
+                "answer": item.answer,
+                "appropriateness": item.appropriateness,
+                "source": item.source,
+            }
+            for item in case.history_items.all()
+        ],
+        "exam": [
+            {"system": finding.system, "finding": finding.finding, "source": finding.source}
+            for finding in case.exam_findings.all()
+        ],
+        "investigations": [
+            _investigation(investigation, results.get(investigation.key))
+            for investigation in Investigation.objects.all()
+        ],
+        "questions": [
+            {
+                "key": question.key,
+                "investigation_key": question.result.investigation.key,
+                "prompt": question.prompt,
+                "multiple": question.multiple,
+                "source": question.source,
+                "options": [
+                    {
+                        "key": option.key,
+                        "text": option.text,
+                        "correct": option.correct,
+                        "explanation": option.explanation,
+                    }
+                    for option in question.options.all()
+                ],
+            }
+            for question in case.questions.select_related("result__investigation").prefetch_related(
+                "options"
+            )
+        ],
+        "diagnoses": [
+            {
+                "key": entry.diagnosis.key,
+                "name": entry.diagnosis.name,
+                "engine_disease": entry.diagnosis.engine_disease,
+                "role": entry.role,
+                "explanation": entry.explanation,
+                "source": entry.source,
+            }
+            for entry in case.diagnoses.select_related("diagnosis")
+        ],
+        "therapies": [
+            {
+                "key": entry.therapy.key,
+                "agent": entry.therapy.engine_agent,
+                "name": entry.therapy.name,
+                "description": entry.therapy.description,
+                "source": entry.therapy.source,
+            }
+            for entry in case.therapies.select_related("therapy")
+        ],
+        "management_rules": [
+            {
+                "kind": rule.kind,
+                "low": None if rule.low is None else float(rule.low),
+                "high": None if rule.high is None else float(rule.high),
+                "agents": [name.strip() for name in rule.agents.split(",") if name.strip()],
+                "weight": rule.weight,
+                "explanation": rule.explanation,
+                "source": rule.source,
+            }
+            for rule in case.management_rules.all()
+        ],
+        "parameters": {parameter.name: parameter.value for parameter in case.parameters.all()},
+        "references": [
+            {"source": reference.source, "explanation": reference.explanation}
+            for reference in case.references.all()
+        ],
+    }
+
+
+def _investigation(investigation: Investigation, result: Any) -> dict[str, Any]:
+    """A catalog entry merged with this case's result, or its normal report when none."""
+    entry = {
+        "key": investigation.key,
+        "name": investigation.name,
+        "category": investigation.category,
+        "category_label": investigation.get_category_display(),
+        "cost": investigation.cost,
+        "turnaround_hours": investigation.turnaround_hours,
+        "invasiveness": investigation.invasiveness,
+        "risk_pct": float(investigation.procedural_risk_pct),
+        "report": investigation.normal_report,
+        "image_url": "",
+        "image_alt": "",
+        "appropriateness": "neutral",
+        "rationale": "Not specifically helpful or harmful in this case.",
+        "source": "",
+        "values": [],
+    }
+    if result is None:
+        return entry
+    return {
+        **entry,
+        "report": result.report,
+        "image_url": result.image.url if result.image else "",
+        "image_alt": result.image_alt,
+        "appropriateness": result.appropriateness,
+        "rationale": result.rationale,
+        "source": result.source,
+        "values": [
+            {
+                "name": value.name,
+                "patient_field": value.patient_field,
+                "value": None if value.value is None else float(value.value),
+                "text_value": value.text_value,
+                "unit": value.unit,
+                "low": None if value.reference_low is None else float(value.reference_low),
+                "high": None if value.reference_high is None else float(value.reference_high),
+            }
+            for value in result.values.all()
+        ],
+    }
+
+
+def publish_problems(snapshot: dict[str, Any]) -> list[str]:
+    """What keeps a case from being playable end to end; empty when it can be published."""
+    problems = []
+    roles = [entry["role"] for entry in snapshot["diagnoses"]]
+    if roles.count(CaseDiagnosis.Role.TARGET) != 1:
+        problems.append("Exactly one case diagnosis must have the role 'The diagnosis'.")
+    if not snapshot["therapies"]:
+        problems.append("Offer at least one therapy.")
+    if not any(i["appropriateness"] == "critical" for i in snapshot["investigations"]):
+        problems.append("Mark at least one investigation result as critical.")
+    unknown_agents = {t["agent"] for t in snapshot["therapies"]} - set(AGENTS)
+    if unknown_agents:
+        problems.append(f"Therapies name unknown engine agents: {sorted(unknown_agents)}.")
+    return problems
+
+
+@dataclass(frozen=True)
+class CaseContent:
+    """Read access to a frozen snapshot, with lookups by key."""
+
+    data: dict[str, Any]
+
+    @property
+    def case(self) -> dict[str, Any]:
+        return self.data["case"]
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        return self.data["history"]
+
+    @property
+    def exam(self) -> list[dict[str, Any]]:
+        return self.data["exam"]
+
+    @property
+    def investigations(self) -> list[dict[str, Any]]:
+        return self.data["investigations"]
+
+    @property
+    def questions(self) -> list[dict[str, Any]]:
+        return self.data["questions"]
+
+    @property
+    def diagnoses(self) -> list[dict[str, Any]]:
+        return self.data["diagnoses"]
+
+    @property
+    def therapies(self) -> list[dict[str, Any]]:
+        return self.data["therapies"]
+
+    @property
+    def management_rules(self) -> list[dict[str, Any]]:
+        return self.data["management_rules"]
+
+    @property
+    def parameters(self) -> dict[str, float]:
+        return self.data["parameters"]
+
+    @property
+    def references(self) -> list[dict[str, Any]]:
+        return [
+            {**reference, "citation": citation(reference["source"])}
+            for reference in self.data["references"]
+        ]
+
+    @cached_property
+    def investigation_by_key(self) -> dict[str, dict[str, Any]]:
+        return {entry["key"]: entry for entry in self.investigations}
+
+    @cached_property
+    def history_by_key(self) -> dict[str, dict[str, Any]]:
+        return {entry["key"]: entry for entry in self.history}
+
+    @cached_property
+    def question_by_key(self) -> dict[str, dict[str, Any]]:
+        return {entry["key"]: entry for entry in self.questions}
+
+    @cached_property
+    def diagnosis_by_key(self) -> dict[str, dict[str, Any]]:
+        return {entry["key"]: entry for entry in self.diagnoses}
+
+    @cached_property
+    def therapy_by_agent(self) -> dict[str, dict[str, Any]]:
+        return {entry["agent"]: entry for entry in self.therapies}
+
+    @property
+    def target_diagnosis(self) -> dict[str, Any]:
+        return next(d for d in self.diagnoses if d["role"] == CaseDiagnosis.Role.TARGET)
+
+    def investigations_with(self, appropriateness: str) -> list[dict[str, Any]]:
+        return [i for i in self.investigations if i["appropriateness"] == appropriateness]

@@ -1,0 +1,682 @@
+"""Virtual-patient cases: catalogs, authored case content, frozen versions and attempts.
+
+Authoring models (catalogs, Case and its inlines) are edited by educators in admin. A
+published case is frozen into an immutable CaseVersion snapshot; attempts point to that
+snapshot, so editing a case never changes a running or finished attempt. The learner's
+records (Attempt and the rows hanging off it) are listed in CasesConfig.learner_record_models.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from cases.simulation import AGENTS, CITATIONS, Disease, Parameters, Patient
+
+
+class Appropriateness(models.TextChoices):
+    """How appropriate an action is for this case (the MedBiquitous virtual-patient scale)."""
+
+    CRITICAL = "critical", "Critical"
+    RECOMMENDED = "recommended", "Recommended"
+    NEUTRAL = "neutral", "Neutral"
+    UNNECESSARY = "unnecessary", "Unnecessary"
+    HARMFUL = "harmful", "Harmful"
+
+
+SOURCE_CHOICES = [(key.value, citation) for key, citation in CITATIONS.items()]
+
+
+# Engine vocabularies are checked by validators rather than stored as choices, so that the
+# engine stays their one source of truth and growing them needs no migration here.
+def validate_engine_disease(value: str) -> None:
+    allowed = [disease.value for disease in Disease]
+    if value not in allowed:
+        raise ValidationError(f"Choose one of the engine's diseases: {', '.join(allowed)}.")
+
+
+def validate_engine_agent(value: str) -> None:
+    if value not in AGENTS:
+        raise ValidationError(f"Choose one of the engine's agents: {', '.join(AGENTS)}.")
+
+
+def validate_engine_parameter(value: str) -> None:
+    allowed = [name for name, *_ in Parameters.describe()]
+    if value not in allowed:
+        raise ValidationError(f"Choose one of the engine's parameters: {', '.join(allowed)}.")
+
+
+PATIENT_NUMERIC_FIELDS = (
+    "fvc_pct",
+    "fev1_pct",
+    "dlco_pct",
+    "spo2_pct",
+    "pao2_mmhg",
+    "crp_mg_dl",
+    "esr_mm_h",
+    "leukocytes_per_ul",
+    "eosinophils_per_ul",
+    "ggt_iu_l",
+    "alp_iu_l",
+    "bal_lymphocytes_pct",
+)
+PATIENT_FIELD_CHOICES = [(name, name.replace("_", " ")) for name in PATIENT_NUMERIC_FIELDS]
+
+
+class InvestigationCategory(models.TextChoices):
+    BEDSIDE = "bedside", "Bedside"
+    LABORATORY = "laboratory", "Laboratory"
+    SEROLOGY = "serology", "Serology"
+    MICROBIOLOGY = "microbiology", "Microbiology"
+    PULMONARY_FUNCTION = "pulmonary_function", "Pulmonary function"
+    IMAGING = "imaging", "Imaging"
+    BRONCHOSCOPY = "bronchoscopy", "Bronchoscopy and BAL"
+    HISTOLOGY = "histology", "Histology"
+
+
+class Invasiveness(models.TextChoices):
+    NONE = "none", "Non-invasive"
+    MINIMAL = "minimal", "Minimally invasive"
+    INVASIVE = "invasive", "Invasive"
+    SURGICAL = "surgical", "Surgical"
+
+
+class Investigation(models.Model):
+    """A test any case can offer: what it costs, how long it takes and what it risks."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    category = models.CharField(max_length=30, choices=InvestigationCategory.choices)
+    cost = models.PositiveIntegerField(help_text="Cost in euros, as charged to the case.")
+    turnaround_hours = models.PositiveIntegerField(
+        help_text="Simulated hours between ordering and the result."
+    )
+    invasiveness = models.CharField(max_length=20, choices=Invasiveness.choices)
+    procedural_risk_pct = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Chance of a procedural complication, in percent.",
+    )
+    description = models.TextField(blank=True)
+    normal_report = models.TextField(
+        help_text="Shown when a case has no specific result for this test."
+    )
+
+    class Meta:
+        ordering = ["category", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Diagnosis(models.Model):
+    """A diagnosis a learner can choose; engine_disease links it to the outcome engine."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    engine_disease = models.CharField(
+        max_length=40, validators=[validate_engine_disease], blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "diagnoses"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Therapy(models.Model):
+    """Display text for an engine agent; the dose rules live only in the engine's catalog."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    engine_agent = models.CharField(max_length=40, validators=[validate_engine_agent], unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "therapies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    """An authored virtual patient; learners play its latest frozen CaseVersion."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class Difficulty(models.TextChoices):
+        INTRODUCTORY = "introductory", "Introductory"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+
+    class Sex(models.TextChoices):
+        ANY = "any", "Either"
+        MALE = "male", "Male"
+        FEMALE = "female", "Female"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.TextField()
+    learning_objectives = models.TextField(help_text="One objective per line.")
+    difficulty = models.CharField(max_length=20, choices=Difficulty.choices)
+    estimated_minutes = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(
+        default=1, help_text="The version the next frozen snapshot gets; set by publishing."
+    )
+    chief_complaint = models.CharField(max_length=300)
+    presenting_history = models.TextField()
+    presentation_source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    age_min = models.PositiveIntegerField(validators=[MinValueValidator(16)])
+    age_max = models.PositiveIntegerField(validators=[MaxValueValidator(100)])
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.ANY)
+    height_min_cm = models.PositiveIntegerField(validators=[MinValueValidator(120)])
+    height_max_cm = models.PositiveIntegerField(validators=[MaxValueValidator(220)])
+    excess_weight_min_kg = models.IntegerField(
+        help_text="Weight above ideal body weight, lower end (may be negative)."
+    )
+    excess_weight_max_kg = models.IntegerField()
+    temperature_c = models.DecimalField(max_digits=3, decimal_places=1)
+    heart_rate = models.PositiveIntegerField()
+    respiratory_rate = models.PositiveIntegerField()
+    blood_pressure = models.CharField(max_length=20)
+    engine_disease = models.CharField(max_length=40, validators=[validate_engine_disease])
+    engine_findings = models.JSONField(
+        help_text="The engine's patient fields other than age, sex, height, weight and "
+        "disease: physiology, labs, extent, imaging pattern, days since onset, risk factors."
+    )
+    target_workup_hours = models.PositiveIntegerField(
+        help_text="Simulated hours an expert needs to reach the diagnosis."
+    )
+    model_answer = models.TextField(help_text="The expert's reasoning, shown in the debrief.")
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.slug])
+
+    def clean(self) -> None:
+        """Check that the demographic ranges make sense and the engine accepts the patient."""
+        errors = {}
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            errors["age_max"] = "The oldest age must not be below the youngest."
+        if (self.height_min_cm or 0) > (self.height_max_cm or 0):
+            errors["height_max_cm"] = "The tallest height must not be below the shortest."
+        if (self.excess_weight_min_kg or 0) > (self.excess_weight_max_kg or 0):
+            errors["excess_weight_max_kg"] = "The upper weight excess must not be below the lower."
+        if not errors:
+            try:
+                self.engine_patient_check()
+            except (TypeError, ValueError) as error:
+                errors["engine_findings"] = str(error)
+        if errors:
+            raise ValidationError(errors)
+
+    def engine_patient_check(self) -> Patient:
+        """Build the youngest, shortest variant, so the engine validates the findings."""
+        if not isinstance(self.engine_findings, dict):
+            raise ValueError("engine_findings must be a JSON object")
+        return Patient.from_dict(
+            {
+                **self.engine_findings,
+                "age": self.age_min,
+                "sex": "female" if self.sex == self.Sex.FEMALE else "male",
+                "height_cm": float(self.height_min_cm),
+                "weight_kg": float(max(30, self.height_min_cm - 100)),
+                "disease": self.engine_disease,
+            }
+        )
+
+
+class CaseHistoryItem(models.Model):
+    """A question the learner may ask at presentation, with the patient's answer."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history_items")
+    key = models.SlugField(max_length=60)
+    question = models.CharField(max_length=200)
+    answer = models.TextField()
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="unique_history_key_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class CaseExamFinding(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exam_findings")
+    system = models.CharField(max_length=60)
+    finding = models.TextField()
+    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.system
+
+
+class CaseResult(models.Model):
+    """What one investigation shows in this case, and how appropriate ordering it is."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="results")
+    investigation = models.ForeignKey(Investigation, on_delete=models.PROTECT)
+    report = models.TextField(
+        help_text="Findings as the radiologist or pathologist reports them, without naming "
+        "the diagnosis."
+    )
+    image = models.FileField(
+        upload_to="cases/results/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp", "svg"])],
+    )
+    image_alt = models.CharField(max_length=300, blank=True)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    rationale = models.TextField(help_text="Why ordering it is (or is not) appropriate here.")
+    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+
+    class Meta:
+        ordering = ["investigation__category", "investigation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "investigation"], name="unique_result_per_case_investigation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.investigation} in {self.case}"
+
+    def clean(self) -> None:
+        if self.image and not self.image_alt:
+            raise ValidationError({"image_alt": "Describe the image for screen readers."})
+
+
+class CaseResultValue(models.Model):
+    """A structured value; with patient_field set it is read from the attempt's patient."""
+
+    result = models.ForeignKey(CaseResult, on_delete=models.CASCADE, related_name="values")
+    name = models.CharField(max_length=80)
+    patient_field = models.CharField(max_length=40, choices=PATIENT_FIELD_CHOICES, blank=True)
+    value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    text_value = models.CharField(max_length=120, blank=True)
+    unit = models.CharField(max_length=30, blank=True)
+    reference_low = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    reference_high = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        given = [bool(self.patient_field), self.value is not None, bool(self.text_value)]
+        if sum(given) != 1:
+            raise ValidationError("Give exactly one of patient field, number or text value.")
+
+
+class InterpretationQuestion(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="questions")
+    result = models.ForeignKey(CaseResult, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=60)
+    prompt = models.TextField()
+    multiple = models.BooleanField(default=False, help_text="More than one option may be right.")
+    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="unique_question_key_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return self.prompt[:80]
+
+
+class InterpretationOption(models.Model):
+    question = models.ForeignKey(
+        InterpretationQuestion, on_delete=models.CASCADE, related_name="options"
+    )
+    key = models.SlugField(max_length=60)
+    text = models.CharField(max_length=300)
+    correct = models.BooleanField(default=False)
+    explanation = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "key"], name="unique_option_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CaseDiagnosis(models.Model):
+    """A diagnosis offered in this case: the target, one to exclude, or a distractor."""
+
+    class Role(models.TextChoices):
+        TARGET = "target", "The diagnosis"
+        EXCLUDE = "exclude", "Must be excluded"
+        DISTRACTOR = "distractor", "Distractor"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="diagnoses")
+    diagnosis = models.ForeignKey(Diagnosis, on_delete=models.PROTECT)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    explanation = models.TextField()
+    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "case diagnoses"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "diagnosis"], name="unique_case_diagnosis")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.diagnosis} ({self.get_role_display()})"
+
+
+class CaseTherapy(models.Model):
+    """A therapy offered in this case's plan form."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="therapies")
+    therapy = models.ForeignKey(Therapy, on_delete=models.PROTECT)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "case therapies"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "therapy"], name="unique_case_therapy")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.therapy)
+
+
+class ManagementRule(models.Model):
+    """One check of the learner's plan, from a fixed vocabulary that scoring.py interprets."""
+
+    class Kind(models.TextChoices):
+        AGENT_IN = "agent_in", "Main agent is one of the listed engine agents"
+        DOSE_PER_KG_BETWEEN = "dose_per_kg_between", "Starting dose (mg/kg/day) between low-high"
+        DAILY_MG_AT_MOST = "daily_mg_at_most", "Starting dose in mg/day at most high (the cap)"
+        INITIAL_DAYS_BETWEEN = "initial_days_between", "Full-dose days between low-high"
+        COURSE_DAYS_AT_LEAST = "course_days_at_least", "Whole course lasts at least low days"
+        TAPER_STEPS_AT_LEAST = "taper_steps_at_least", "Taper has at least low steps"
+        PJP_PROPHYLAXIS_ABOVE_MG = (
+            "pjp_prophylaxis_above_mg",
+            "Pneumocystis prophylaxis when the dose exceeds high mg/day",
+        )
+        BONE_PROTECTION_COURSE_DAYS = (
+            "bone_protection_course_days",
+            "Bone protection when glucocorticoids last at least low days",
+        )
+        MONITORING_ON_STEROIDS = (
+            "monitoring_on_steroids",
+            "Glucose and blood-pressure monitoring on glucocorticoids",
+        )
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="management_rules")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    low = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    high = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    agents = models.CharField(
+        max_length=200, blank=True, help_text="Engine agent keys, comma-separated."
+    )
+    weight = models.PositiveIntegerField(default=1)
+    explanation = models.TextField()
+    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def clean(self) -> None:
+        unknown = {name.strip() for name in self.agents.split(",") if name.strip()} - set(AGENTS)
+        if unknown:
+            raise ValidationError({"agents": f"Unknown engine agents: {sorted(unknown)}."})
+
+
+class CaseParameter(models.Model):
+    """A per-case override of one engine parameter, validated by the engine itself."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parameters")
+    name = models.CharField(max_length=60, validators=[validate_engine_parameter])
+    value = models.FloatField()
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "name"], name="unique_parameter_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value:g}"
+
+    def clean(self) -> None:
+        try:
+            Parameters().with_overrides({self.name: self.value})
+        except ValueError as error:
+            raise ValidationError({"value": str(error)}) from None
+
+
+class CaseReference(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="references")
+    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    explanation = models.TextField(help_text="What the learner should read it for.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.get_source_display()
+
+
+class CaseVersion(models.Model):
+    """An immutable snapshot of a case's content, frozen when it is published."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    frozen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="unique_case_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} v{self.number}"
+
+
+class Stage(models.TextChoices):
+    """The attempt's states, in the only order they can be visited."""
+
+    PRESENTATION = "presentation", "Presentation"
+    WORKUP = "workup", "Work-up"
+    INTERPRETATION = "interpretation", "Interpretation"
+    DIAGNOSIS = "diagnosis", "Diagnosis"
+    PLAN = "plan", "Plan"
+    OUTCOME = "outcome", "Outcome"
+    DEBRIEF = "debrief", "Debrief"
+
+
+STAGE_ORDER = list(Stage)
+
+
+class Attempt(models.Model):
+    """One learner's play of one case version, on a simulated clock in hours."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_attempts"
+    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attempts")
+    case_version = models.ForeignKey(CaseVersion, on_delete=models.PROTECT, related_name="+")
+    seed = models.BigIntegerField(help_text="Draws the patient variant and the engine's clocks.")
+    patient = models.JSONField(help_text="The engine patient at presentation.")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PRESENTATION)
+    clock_hours = models.PositiveIntegerField(default=0)
+    cost_total = models.PositiveIntegerField(default=0)
+    risk_total_pct = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    revealed_until_day = models.PositiveIntegerField(null=True, blank=True)
+    timeline = models.JSONField(null=True, blank=True, help_text="The learner's engine timeline.")
+    counterfactual = models.JSONField(
+        null=True, blank=True, help_text="The same patient and seed under the recommended plan."
+    )
+    score = models.FloatField(null=True, blank=True)
+    score_breakdown = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_activity_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["user", "case"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.case} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"cases:{self.stage}", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.finished_at is None
+
+    def stage_reached(self, stage: str) -> bool:
+        """Whether the attempt is at or past ``stage``."""
+        return STAGE_ORDER.index(Stage(self.stage)) >= STAGE_ORDER.index(Stage(stage))
+
+    @property
+    def clock_day(self) -> int:
+        return self.clock_hours // 24
+
+
+class HistoryAsk(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="history_asks")
+    item_key = models.SlugField(max_length=60)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    asked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "item_key"], name="unique_history_ask")
+        ]
+
+    def __str__(self) -> str:
+        return self.item_key
+
+
+class TestOrder(models.Model):
+    """A test the learner ordered; its result shows once the clock reaches ready_at_hours."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="test_orders")
+    investigation_key = models.SlugField(max_length=60)
+    ordered_at_hours = models.PositiveIntegerField()
+    ready_at_hours = models.PositiveIntegerField()
+    cost = models.PositiveIntegerField()
+    risk_pct = models.DecimalField(max_digits=5, decimal_places=2)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    ordered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ordered_at_hours", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "investigation_key"], name="unique_test_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.investigation_key
+
+
+class InterpretationAnswer(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question_key = models.SlugField(max_length=60)
+    selected = models.JSONField(help_text="Option keys the learner chose.")
+    score = models.FloatField()
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question_key"], name="unique_answer")
+        ]
+
+    def __str__(self) -> str:
+        return self.question_key
+
+
+class DiagnosisSubmission(models.Model):
+    class Likelihood(models.TextChoices):
+        UNLIKELY = "unlikely", "Unlikely"
+        POSSIBLE = "possible", "Possible"
+        LIKELY = "likely", "Likely"
+
+    attempt = models.OneToOneField(
+        Attempt, on_delete=models.CASCADE, related_name="diagnosis_submission"
+    )
+    primary_key = models.SlugField(max_length=60)
+    confidence_pct = models.PositiveIntegerField(validators=[MaxValueValidator(100)])
+    differential = models.JSONField(help_text="Diagnosis key to likelihood.")
+    submitted_at_hours = models.PositiveIntegerField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.primary_key} ({self.confidence_pct}%)"
+
+
+class PlanSubmission(models.Model):
+    """A plan the learner submitted: number 0 is the first plan, later ones are revisions."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="plans")
+    number = models.PositiveIntegerField()
+    effective_day = models.PositiveIntegerField()
+    plan = models.JSONField(help_text="The engine plan, as Plan.to_dict() gives it.")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "number"], name="unique_plan_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"plan {self.number} from day {self.effective_day}"

@@ -1,0 +1,579 @@
+"""Writes: publishing cases and every step of an attempt.
+
+Each service is keyword-only, runs in one transaction, validates everything before it
+saves anything, and raises AttemptError with a sentence for the learner when the step is
+not allowed, so a refused step leaves the attempt exactly as it was. The engine works in
+plain dataclasses; this module translates between them and the database.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from cases import scoring
+from cases.content import CaseContent, case_snapshot, publish_problems
+from cases.models import (
+    Attempt,
+    Case,
+    CaseVersion,
+    DiagnosisSubmission,
+    HistoryAsk,
+    InterpretationAnswer,
+    PlanSubmission,
+    Stage,
+    TestOrder,
+)
+from cases.simulation import (
+    HORIZON_DAYS,
+    Adjuncts,
+    DoseUnit,
+    EventKind,
+    Order,
+    Parameters,
+    Patient,
+    Plan,
+    TaperStep,
+    Timeline,
+    get_agent,
+    ideal_body_weight_kg,
+    recommended_plan,
+    revise,
+    simulate,
+)
+
+MALE_SHARE = 0.52  # NEJM: 52 % of patients with COP are men.
+PATIENT_STREAM = 0xCA5E
+"""Mixed into the seed so that the patient variant and the engine's clocks use separate draws."""
+CLOCK_STEPS_HOURS = (4, 24, 72)
+MAX_REVISIONS = 3
+"""Decision points after this many revisions are shown but no longer offer a new plan."""
+MAX_TAPER_STEPS = 6
+NO_RESPONSE_SHARE = 0.9
+"""A symptom event at or above this share of the day-0 score marks a non-response."""
+
+
+class AttemptError(Exception):
+    """A step the learner may not take now; the message says why and what to do instead."""
+
+
+def new_seed() -> int:
+    """A fresh seed for a new attempt: a new patient variant and new engine clocks.
+
+    This is the one place attempts get their randomness; tests that need a known course
+    (the browser test's relapse) monkeypatch it in-process rather than faking outcomes.
+    """
+    return secrets.randbits(31)
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_publish(*, case: Case) -> CaseVersion:
+    """Freeze the case's current content as a new version that new attempts will play."""
+    snapshot = case_snapshot(case)
+    problems = publish_problems(snapshot)
+    if problems:
+        raise AttemptError(" ".join(problems))
+    latest = case.versions.order_by("-number").first()
+    number = case.version if latest is None else max(case.version, latest.number + 1)
+    version = CaseVersion.objects.create(case=case, number=number, snapshot=snapshot)
+    case.version = number
+    case.status = Case.Status.PUBLISHED
+    case.save(update_fields=["version", "status"])
+    return version
+
+
+def case_version_current(*, case: Case) -> CaseVersion:
+    """The frozen version new attempts use; a shipped case is frozen on its first attempt."""
+    version = case.versions.filter(number=case.version).first()
+    if version is not None:
+        return version
+    snapshot = case_snapshot(case)
+    problems = publish_problems(snapshot)
+    if problems:
+        raise AttemptError(f"This case cannot be played yet: {' '.join(problems)}")
+    version, _ = CaseVersion.objects.get_or_create(
+        case=case, number=case.version, defaults={"snapshot": snapshot}
+    )
+    return version
+
+
+# --- patient variants ------------------------------------------------------------------------
+
+
+def patient_sample(*, content: CaseContent, seed: int) -> Patient:
+    """The attempt's patient: demographics drawn within the case's ranges, findings as authored."""
+    demographics = content.case["demographics"]
+    draws = np.random.default_rng([PATIENT_STREAM, seed]).random(4)
+    sex = demographics["sex"]
+    if sex == Case.Sex.ANY:
+        sex = "male" if draws[0] < MALE_SHARE else "female"
+    age_low, age_high = demographics["age"]
+    height_low, height_high = demographics["height_cm"]
+    excess_low, excess_high = demographics["excess_weight_kg"]
+    height = float(round(height_low + (height_high - height_low) * draws[2], 1))
+    excess = float(excess_low + (excess_high - excess_low) * draws[3])
+    weight = float(round(max(30.0, ideal_body_weight_kg(height, sex) + excess), 1))
+    return Patient.from_dict(
+        {
+            **content.case["engine_findings"],
+            "age": int(age_low + (age_high - age_low + 1) * draws[1]),
+            "sex": sex,
+            "height_cm": height,
+            "weight_kg": weight,
+            "disease": content.case["engine_disease"],
+        }
+    )
+
+
+def engine_parameters(content: CaseContent) -> Parameters:
+    return Parameters().with_overrides(content.parameters)
+
+
+# --- the attempt's state machine -------------------------------------------------------------
+
+
+def _require_stage(attempt: Attempt, *stages: Stage) -> None:
+    if attempt.stage not in stages:
+        wanted = " or ".join(str(stage.label).lower() for stage in stages)
+        raise AttemptError(
+            f"That step belongs to the {wanted} stage; this attempt is at the "
+            f"{Stage(attempt.stage).label.lower()} stage."
+        )
+
+
+def _locked(attempt: Attempt) -> Attempt:
+    """Re-read the attempt under a row lock so two tabs cannot interleave one step."""
+    return Attempt.objects.select_for_update().select_related("case_version").get(pk=attempt.pk)
+
+
+def _sync(target: Attempt, source: Attempt) -> Attempt:
+    """Copy the saved state back onto the caller's object, so it sees the step's effect."""
+    for model_field in Attempt._meta.concrete_fields:
+        setattr(target, model_field.attname, getattr(source, model_field.attname))
+    return target
+
+
+def content_of(attempt: Attempt) -> CaseContent:
+    return CaseContent(attempt.case_version.snapshot)
+
+
+@transaction.atomic
+def attempt_start(*, user: Any, case: Case) -> Attempt:
+    """Start a new attempt on the case's current version with a new patient variant."""
+    if case.status != Case.Status.PUBLISHED:
+        raise AttemptError("This case is not published yet.")
+    version = case_version_current(case=case)
+    seed = new_seed()
+    patient = patient_sample(content=CaseContent(version.snapshot), seed=seed)
+    return Attempt.objects.create(
+        user=user, case=case, case_version=version, seed=seed, patient=patient.to_dict()
+    )
+
+
+@transaction.atomic
+def history_ask(*, attempt: Attempt, item_key: str) -> HistoryAsk:
+    """Ask the patient one history question; asking again changes nothing."""
+    locked = _locked(attempt)
+    _require_stage(locked, Stage.PRESENTATION)
+    item = content_of(locked).history_by_key.get(item_key)
+    if item is None:
+        raise AttemptError("That question is not part of this case's history.")
+    ask, _ = HistoryAsk.objects.get_or_create(
+        attempt=locked, item_key=item_key, defaults={"appropriateness": item["appropriateness"]}
+    )
+    locked.save(update_fields=["last_activity_at"])
+    _sync(attempt, locked)
+    return ask
+
+
+@transaction.atomic
+def workup_begin(*, attempt: Attempt) -> Attempt:
+    locked = _locked(attempt)
+    _require_stage(locked, Stage.PRESENTATION)
+    locked.stage = Stage.WORKUP
+    locked.save(update_fields=["stage", "last_activity_at"])
+    return _sync(attempt, locked)
+
+
+@transaction.atomic
+def test_order(*, attempt: Attempt, investigation_keys: list[str]) -> list[TestOrder]:
+    """Order tests now on the simulated clock; cost and procedural risk add up at once."""
+    locked = _locked(attempt)
+    _require_stage(locked, Stage.WORKUP)
+    catalog = content_of(locked).investigation_by_key
+    keys = list(dict.fromkeys(investigation_keys))
+    if not keys:
+        raise AttemptError("Choose at least one test to order.")
+    unknown = [key for key in keys if key not in catalog]
+    if unknown:
+        raise AttemptError(f"Not in this case's test catalog: {', '.join(unknown)}.")
+    already = set(
+        locked.test_orders.filter(investigation_key__in=keys).values_list(
+            "investigation_key", flat=True
+        )
+    )
+    if already:
+        names = ", ".join(catalog[key]["name"] for key in keys if key in already)
+        raise AttemptError(f"Already ordered: {names}.")
+    orders = [
+        TestOrder(
+            attempt=locked,
+            investigation_key=key,
+            ordered_at_hours=locked.clock_hours,
+            ready_at_hours=locked.clock_hours + catalog[key]["turnaround_hours"],
+            cost=catalog[key]["cost"],
+            risk_pct=Decimal(str(catalog[key]["risk_pct"])),
+            appropriateness=catalog[key]["appropriateness"],
+        )
+        for key in keys
+    ]
+    TestOrder.objects.bulk_create(orders)
+    locked.cost_total += sum(order.cost for order in orders)
+    locked.risk_total_pct += sum(order.risk_pct for order in orders)
+    locked.save(update_fields=["cost_total", "risk_total_pct", "last_activity_at"])
+    _sync(attempt, locked)
+    return orders
+
+
+@transaction.atomic
+def clock_advance(*, attempt: Attempt, hours: int | None = None) -> Attempt:
+    """Let simulated time pass: a fixed step, or (hours=None) until the next result is ready."""
+    locked = _locked(attempt)
+    _require_stage(locked, Stage.WORKUP)
+    if hours is None:
+        pending = (
+            locked.test_orders.filter(ready_at_hours__gt=locked.clock_hours)
+            .order_by("ready_at_hours")
+            .values_list("ready_at_hours", flat=True)
+            .first()
+        )
+        if pending is None:
+            raise AttemptError("No result is pending, so there is nothing to wait for.")
+        locked.clock_hours = pending
+    elif hours in CLOCK_STEPS_HOURS:
+        locked.clock_hours += hours
+    else:
+        steps = ", ".join(str(step) for step in CLOCK_STEPS_HOURS)
+        raise AttemptError(f"The clock moves by {steps} hours or to the next result.")
+    locked.save(update_fields=["clock_hours", "last_activity_at"])
+    return _sync(attempt, locked)
+
+
+@transaction.atomic
+def workup_finish(*, attempt: Attempt) -> Attempt:
+    """Close the work-up; every ordered result must be back first."""
+    locked = _locked(attempt)
+    _require_stage(locked, Stage.WORKUP)
+    if not locked.test_orders.exists():
+        raise AttemptError("Order at least one test before closing the work-up.")
+    if locked.test_orders.filter(ready_at_hours__gt=locked.clock_hours).exists():
+        raise AttemptError(
+            "Some results are still pending: wait for them (advance the clock) before "
+            "closing the work-up."
+        )
+    locked.stage = Stage.INTERPRETATION
+    locked.save(update_fields=["stage", "last_activity_at"])
+    return _sync(attempt, locked)
+
+
+def questions_available(attempt: Attempt, content: CaseContent, ordered: set[str]) -> list[dict]:
+    """Interpretation questions on results the learner obtained; the rest cannot be asked."""
+    return [q for q in content.questions if q["investigation_key"] in ordered]
+
+
+@transaction.atomic
+def answer_submit(
+    *, attempt: Attempt, question_key: str, option_keys: list[str]
+) -> InterpretationAnswer:
+    """Record one interpretation answer, scored at once; each question is answered once."""
+    locked = _locked(attempt)
+    _require_stage(locked, Stage.INTERPRETATION)
+    content = content_of(locked)
+    ordered = set(locked.test_orders.values_list("investigation_key", flat=True))
+    question = next(
+        (q for q in questions_available(locked, content, ordered) if q["key"] == question_key),
+        None,
+    )
+    if question is None:
+        raise AttemptError("That question is not open in this attempt.")
+    chosen = list(dict.fromkeys(option_keys))
+    valid = {option["key"] for option in question["options"]}
+    if not chosen or not set(chosen) <= valid:
+        raise AttemptError("Choose one of the options shown.")
+    if not question["multiple"] and len(chosen) > 1:
+        raise AttemptError("This question has a single answer: choose one option.")
+    if locked.answers.filter(question_key=question_key).exists():
+        raise AttemptError("You have already answered this question.")
+    answer = InterpretationAnswer.objects.create(
+        attempt=locked,
+        question_key=question_key,
+        selected=chosen,
+        score=scoring.question_score(question, chosen),
+    )
+    locked.save(update_fields=["last_activity_at"])
+    _sync(attempt, locked)
+    return answer
+
+
+@transaction.atomic
+def interpretation_finish(*, attempt: Attempt) -> Attempt:
+    locked = _locked(attempt)
+    _require_stage(locked, Stage.INTERPRETATION)
+    content = content_of(locked)
+    ordered = set(locked.test_orders.values_list("investigation_key", flat=True))
+    open_keys = {q["key"] for q in questions_available(locked, content, ordered)}
+    answered = set(locked.answers.values_list("question_key", flat=True))
+    if open_keys - answered:
+        raise AttemptError("Answer every question on your results before moving on.")
+    locked.stage = Stage.DIAGNOSIS
+    locked.save(update_fields=["stage", "last_activity_at"])
+    return _sync(attempt, locked)
+
+
+@transaction.atomic
+def diagnosis_submit(
+    *, attempt: Attempt, primary_key: str, confidence_pct: int, differential: dict[str, str]
+) -> DiagnosisSubmission:
+    """Commit to a primary diagnosis, a differential with likelihoods and a confidence."""
+    locked = _locked(attempt)
+    _require_stage(locked, Stage.DIAGNOSIS)
+    offered = content_of(locked).diagnosis_by_key
+    if primary_key not in offered:
+        raise AttemptError("Choose the primary diagnosis from the list.")
+    if not 0 <= confidence_pct <= 100:
+        raise AttemptError("Confidence must be between 0 and 100 percent.")
+    likelihoods = set(DiagnosisSubmission.Likelihood.values)
+    unknown = [key for key in differential if key not in offered]
+    if unknown or not set(differential.values()) <= likelihoods:
+        raise AttemptError("Rate each differential diagnosis as unlikely, possible or likely.")
+    submission = DiagnosisSubmission.objects.create(
+        attempt=locked,
+        primary_key=primary_key,
+        confidence_pct=confidence_pct,
+        differential={key: value for key, value in differential.items() if key != primary_key},
+        submitted_at_hours=locked.clock_hours,
+    )
+    locked.stage = Stage.PLAN
+    locked.save(update_fields=["stage", "last_activity_at"])
+    _sync(attempt, locked)
+    return submission
+
+
+# --- plans and outcome -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    """The plan form's content: one main order, its taper and the adjuncts.
+
+    Day numbers are relative to the day the plan starts; services shift them onto the
+    timeline, so the same form serves the first plan and every revision.
+    """
+
+    agent: str
+    dose: float | None
+    unit: str
+    duration_days: int | None
+    taper: list[tuple[float, int]] = field(default_factory=list)
+    adjuncts: dict[str, bool] = field(default_factory=dict)
+
+
+def plan_build(*, content: CaseContent, plan_input: PlanInput, start_day: int) -> Plan:
+    """Turn the form into an engine plan, with the engine's own dose rules as the check."""
+    if plan_input.agent not in content.therapy_by_agent:
+        raise AttemptError("Choose a therapy offered in this case.")
+    agent = get_agent(plan_input.agent)
+    if len(plan_input.taper) > MAX_TAPER_STEPS:
+        raise AttemptError(f"A taper has at most {MAX_TAPER_STEPS} steps.")
+    for number, (dose, days) in enumerate(plan_input.taper, start=1):
+        if days < 1:
+            raise AttemptError(
+                f"Taper step {number} ends before it starts: give it at least 1 day."
+            )
+        if plan_input.dose is not None and dose > plan_input.dose:
+            raise AttemptError(
+                f"Taper step {number} ({dose:g} {plan_input.unit}) is above the starting dose; "
+                "a taper only goes down."
+            )
+    if plan_input.taper and plan_input.duration_days is None:
+        raise AttemptError("Give the full-dose duration before the taper starts.")
+    try:
+        unit = DoseUnit(plan_input.unit) if agent.takes_dose else None
+        order = Order(
+            agent=agent.name,
+            dose=plan_input.dose if agent.takes_dose else None,
+            unit=unit,
+            start_day=start_day,
+            duration_days=plan_input.duration_days,
+            taper=tuple(TaperStep(float(dose), int(days)) for dose, days in plan_input.taper),
+        )
+        return Plan((order,), Adjuncts(**plan_input.adjuncts), name="learner")
+    except (TypeError, ValueError) as error:
+        raise AttemptError(_readable(str(error), agent.name)) from None
+
+
+def _readable(message: str, agent_name: str) -> str:
+    """Engine messages name fields; say the same in the form's words."""
+    replacements = {
+        f"for {agent_name}": f"for {get_agent(agent_name).label.split(',')[0].lower()}",
+        "duration_days": "duration (days)",
+        "taper[": "taper step [",
+    }
+    for old, new in replacements.items():
+        message = message.replace(old, new)
+    return message[:1].upper() + message[1:] + "."
+
+
+def dose_daily_mg(*, patient: Patient, agent: str, dose: float, unit: str) -> float:
+    """The milligrams a dose means for this patient, by the engine's arithmetic (cap included)."""
+    return get_agent(agent).daily_mg(dose, DoseUnit(unit), patient.ideal_body_weight_kg)
+
+
+def treatment_patient(attempt: Attempt) -> Patient:
+    """The patient on the day treatment starts: the work-up days add to the time since onset."""
+    patient = Patient.from_dict(attempt.patient)
+    data = patient.to_dict()
+    data["days_since_onset"] = patient.days_since_onset + attempt.clock_day
+    return Patient.from_dict(data)
+
+
+def decision_days(timeline: Timeline, after_day: int) -> list[int]:
+    """Days after ``after_day`` when the learner must rethink: relapse, admission, no response."""
+    scores = timeline.series.symptom_score
+    baseline = scores[0] or 0.0
+    days = []
+    for event in timeline.events:
+        if event.day <= after_day:
+            continue
+        if event.kind in (EventKind.RELAPSE, EventKind.HOSPITALIZATION):
+            days.append(event.day)
+        elif event.kind is EventKind.SYMPTOM_CHANGE:
+            score = scores[event.day]
+            if score is not None and score >= NO_RESPONSE_SHARE * baseline:
+                days.append(event.day)
+        elif event.kind is EventKind.DEATH:
+            break
+    return days
+
+
+def _reveal_after(attempt: Attempt, timeline: Timeline, day: int) -> None:
+    """Show the course up to the next decision point, or to the end when none is left."""
+    revisions = attempt.plans.count() - 1
+    upcoming = decision_days(timeline, day) if revisions < MAX_REVISIONS else []
+    attempt.revealed_until_day = upcoming[0] if upcoming else HORIZON_DAYS - 1
+    attempt.timeline = timeline.to_dict()
+
+
+@transaction.atomic
+def plan_submit(*, attempt: Attempt, plan_input: PlanInput) -> PlanSubmission:
+    """Start treatment on the day the work-up ended and simulate the five years that follow."""
+    locked = _locked(attempt)
+    _require_stage(locked, Stage.PLAN)
+    content = content_of(locked)
+    plan = plan_build(content=content, plan_input=plan_input, start_day=0)
+    timeline = simulate(treatment_patient(locked), plan, locked.seed, engine_parameters(content))
+    submission = PlanSubmission.objects.create(
+        attempt=locked, number=0, effective_day=0, plan=plan.to_dict()
+    )
+    locked.stage = Stage.OUTCOME
+    _reveal_after(locked, timeline, -1)
+    locked.save(update_fields=["stage", "revealed_until_day", "timeline", "last_activity_at"])
+    _sync(attempt, locked)
+    return submission
+
+
+def _open_decision_day(attempt: Attempt, timeline: Timeline) -> int:
+    day = attempt.revealed_until_day
+    if day is None or day >= HORIZON_DAYS - 1 or day not in decision_days(timeline, day - 1):
+        raise AttemptError("There is no relapse or non-response to act on right now.")
+    return day
+
+
+@transaction.atomic
+def plan_revise(*, attempt: Attempt, plan_input: PlanInput) -> PlanSubmission:
+    """Re-treat from the day after the relapse or non-response; earlier days stay as they were."""
+    locked = _locked(attempt)
+    _require_stage(locked, Stage.OUTCOME)
+    content = content_of(locked)
+    timeline = Timeline.from_dict(locked.timeline)
+    effective_day = _open_decision_day(locked, timeline) + 1
+    plan = plan_build(content=content, plan_input=plan_input, start_day=effective_day)
+    revised = revise(timeline, effective_day, plan)
+    submission = PlanSubmission.objects.create(
+        attempt=locked,
+        number=locked.plans.count(),
+        effective_day=effective_day,
+        plan=plan.to_dict(),
+    )
+    _reveal_after(locked, revised, effective_day - 1)
+    locked.save(update_fields=["revealed_until_day", "timeline", "last_activity_at"])
+    _sync(attempt, locked)
+    return submission
+
+
+@transaction.atomic
+def outcome_continue(*, attempt: Attempt) -> Attempt:
+    """Keep the current plan through a decision point and watch what happens next."""
+    locked = _locked(attempt)
+    _require_stage(locked, Stage.OUTCOME)
+    timeline = Timeline.from_dict(locked.timeline)
+    day = _open_decision_day(locked, timeline)
+    _reveal_after(locked, timeline, day)
+    locked.save(update_fields=["revealed_until_day", "last_activity_at"])
+    return _sync(attempt, locked)
+
+
+@transaction.atomic
+def attempt_finish(*, attempt: Attempt) -> Attempt:
+    """Close the outcome, run the counterfactual and score the attempt for the debrief."""
+    locked = _locked(attempt)
+    _require_stage(locked, Stage.OUTCOME)
+    if locked.revealed_until_day != HORIZON_DAYS - 1:
+        raise AttemptError("Decide what to do about the relapse or non-response first.")
+    content = content_of(locked)
+    timeline = Timeline.from_dict(locked.timeline)
+    counterfactual = simulate(
+        timeline.patient, recommended_plan(timeline.patient), locked.seed, timeline.parameters
+    )
+    card = scoring.attempt_score(
+        content=content,
+        history_asks=list(locked.history_asks.all()),
+        orders=list(locked.test_orders.all()),
+        answers=list(locked.answers.all()),
+        questions_open=len(
+            questions_available(
+                locked, content, {o.investigation_key for o in locked.test_orders.all()}
+            )
+        ),
+        diagnosis=locked.diagnosis_submission,
+        plans=list(locked.plans.all()),
+        workup_hours=locked.diagnosis_submission.submitted_at_hours,
+        risk_total_pct=float(locked.risk_total_pct),
+        timeline=timeline,
+        counterfactual=counterfactual,
+    )
+    locked.counterfactual = counterfactual.to_dict()
+    locked.score = card.total
+    locked.score_breakdown = card.to_dict()
+    locked.stage = Stage.DEBRIEF
+    locked.finished_at = timezone.now()
+    locked.save(
+        update_fields=[
+            "counterfactual",
+            "score",
+            "score_breakdown",
+            "stage",
+            "finished_at",
+            "last_activity_at",
+        ]
+    )
+    return _sync(attempt, locked)
