@@ -32,6 +32,4 @@ def response_at(attempt: Attempt, position: int) -> Response:
 
 
 def choice_ids(response: Response, *, correct: bool) -> list[int]:
-    return list(
-        response.question.choices.filter(is_correct=correct).values_list("pk", flat=True)
-    )
+    return list(response.question.choices.filter(is_correct=correct).values_list("pk", flat=True))

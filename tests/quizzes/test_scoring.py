@@ -31,9 +31,7 @@ def test_single_answer_with_two_ticks_scores_nothing():
     ],
 )
 def test_multiple_response_partial_credit_is_right_share_minus_wrong_share(chosen, expected):
-    fraction = answer_fraction(
-        kind="multiple", correct_ids=[1, 2], all_ids=ALL, chosen_ids=chosen
-    )
+    fraction = answer_fraction(kind="multiple", correct_ids=[1, 2], all_ids=ALL, chosen_ids=chosen)
     assert fraction == expected
 
 

@@ -1,0 +1,70 @@
+"""Pages keep the same number of queries as quizzes, questions, attempts and learners grow."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes import services
+from quizzes.models import Attempt, Quiz, ReviewCard
+from tests.factories import QuestionFactory, QuizFactory, TopicFactory, UserFactory
+from tests.quizzes.conftest import choice_ids
+
+pytestmark = pytest.mark.django_db
+
+
+def take_quiz(user, quiz) -> Attempt:
+    """Answer every question (alternately right and wrong), flag one, and finish."""
+    attempt = services.attempt_start(user=user, quiz=quiz)
+    for response in attempt.responses.select_related("question"):
+        services.response_save(
+            attempt=attempt,
+            question_id=response.question_id,
+            choice_ids=choice_ids(response, correct=response.position % 2 == 1)[:1],
+            expected_version=0,
+        )
+    services.response_flag(
+        attempt=attempt, question_id=attempt.responses.first().question_id, flagged=True
+    )
+    return services.attempt_finish(attempt=attempt)
+
+
+def grow(learner, size: int) -> tuple[Quiz, Attempt]:
+    """`size` quizzes of `size` questions over `size` topics, each taken by learner and peers."""
+    topics = TopicFactory.create_batch(size)
+    last = None
+    for _ in range(size):
+        quiz = QuizFactory(questions=[QuestionFactory(topics=topics) for _ in range(size)])
+        for peer in UserFactory.create_batch(size):
+            take_quiz(peer, quiz)
+        last = take_quiz(learner, quiz)
+    open_attempt = services.attempt_start(user=learner, quiz=QuizFactory(questions__count=size))
+    ReviewCard.objects.filter(user=learner).update(due=timezone.now() - timedelta(days=1))
+    return last, open_attempt
+
+
+# Session and user, then the page's own reads (the list page also sweeps overdue attempts).
+QUERY_BUDGET = {"list": 7, "attempt": 6, "results": 7, "progress": 5, "review": 3}
+
+
+@pytest.mark.parametrize("page", QUERY_BUDGET)
+def test_page_query_count_does_not_grow_with_data(
+    learner_client, learner, django_assert_num_queries, page
+):
+    def url(finished, open_attempt):
+        return {
+            "list": reverse("quizzes:list"),
+            "attempt": reverse("quizzes:attempt", args=[open_attempt.pk]),
+            "results": reverse("quizzes:results", args=[finished.pk]),
+            "progress": reverse("progress"),
+            "review": reverse("quizzes:review"),
+        }[page]
+
+    small = url(*grow(learner, 2))
+    with django_assert_num_queries(QUERY_BUDGET[page]):
+        assert learner_client.get(small).status_code == 200
+    large = url(*grow(learner, 4))
+
+    with django_assert_num_queries(QUERY_BUDGET[page]):
+        assert learner_client.get(large).status_code == 200
