@@ -56,7 +56,9 @@ MAX_REVISIONS = 3
 """Decision points after this many revisions are shown but no longer offer a new plan."""
 MAX_TAPER_STEPS = 6
 NO_RESPONSE_SHARE = 0.9
-"""A symptom event at or above this share of the day-0 score marks a non-response."""
+NO_RESPONSE_LOOKAHEAD_DAYS = 3
+"""A symptom event after which the score stays at or above this share of the day-0 score
+for a few days marks a non-response (the engine's events carry no such flag yet)."""
 
 
 class AttemptError(Exception):
@@ -457,8 +459,8 @@ def decision_days(timeline: Timeline, after_day: int) -> list[int]:
         if event.kind in (EventKind.RELAPSE, EventKind.HOSPITALIZATION):
             days.append(event.day)
         elif event.kind is EventKind.SYMPTOM_CHANGE:
-            score = scores[event.day]
-            if score is not None and score >= NO_RESPONSE_SHARE * baseline:
+            later = scores[min(event.day + NO_RESPONSE_LOOKAHEAD_DAYS, HORIZON_DAYS - 1)]
+            if later is not None and later >= NO_RESPONSE_SHARE * baseline:
                 days.append(event.day)
         elif event.kind is EventKind.DEATH:
             break

@@ -1,8 +1,526 @@
+"""Case pages and the player: thin typed views over selectors (reads) and services (writes).
+
+Every action is a plain form post that redirects back (a message says what went wrong);
+with htmx the same view returns the page's fragment ("template#partial") instead.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap
+
+from cases import charts, selectors, services
+from cases.content import CaseContent, citation
+from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
+from cases.models import Attempt, Stage
+from cases.services import AttemptError
+from cases.simulation import HORIZON_DAYS, Patient, Timeline
 
 
 @login_required
+@require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/case_list.html")
+    cases = selectors.published_cases_for(request.user)
+    return render(request, "cases/case_list.html", {"cases": cases})
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    case = selectors.published_case(slug, request.user)
+    open_attempts = [a for a in case.my_attempts if a.finished_at is None]
+    return render(
+        request,
+        "cases/case_detail.html",
+        {"case": case, "open_attempts": open_attempts, "attempts": case.my_attempts},
+    )
+
+
+@login_required
+@require_POST
+def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
+    case = selectors.published_case(slug, request.user)
+    try:
+        attempt = services.attempt_start(user=request.user, case=case)
+    except AttemptError as error:
+        messages.error(request, str(error))
+        return redirect(case)
+    return redirect(attempt)
+
+
+@login_required
+@require_GET
+def attempt_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    return redirect(selectors.attempt_for_user(request.user, pk))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _stage_page(request: HttpRequest, pk: int, stage: Stage) -> Attempt | HttpResponse:
+    """The learner's attempt, or a redirect when this stage is still ahead of it."""
+    attempt = selectors.attempt_for_user(request.user, pk)
+    if not attempt.stage_reached(stage):
+        return redirect(attempt)
+    return attempt
+
+
+def _player_context(attempt: Attempt, stage: Stage, **extra: Any) -> dict[str, Any]:
+    content = CaseContent(attempt.case_version.snapshot)
+    patient = Patient.from_dict(attempt.patient)
+    return {
+        "attempt": attempt,
+        "content": content,
+        "patient": patient,
+        "page_stage": stage,
+        "stages": [
+            {
+                "value": s.value,
+                "label": s.label,
+                "reached": attempt.stage_reached(s),
+                "current": s == stage,
+            }
+            for s in Stage
+        ],
+        "is_current": attempt.stage == stage,
+        **extra,
+    }
+
+
+def _refuse(request: HttpRequest, attempt: Attempt, error: str) -> HttpResponse:
+    """A plain post gets the stage page back with the message; htmx gets the message itself."""
+    if request.htmx:
+        response = render(
+            request,
+            "cases/partials/refusal.html",
+            {"error": error},
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        )
+        return reswap(response, "none")
+    messages.error(request, error)
+    return redirect(attempt)
+
+
+# --- presentation ----------------------------------------------------------------------------
+
+
+def _presentation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
+    asked = {ask.item_key for ask in attempt.history_asks.all()}
+    context = _player_context(attempt, Stage.PRESENTATION, **extra)
+    content = context["content"]
+    context["history"] = [
+        {**item, "asked": item["key"] in asked, "citation": citation(item["source"])}
+        for item in content.history
+    ]
+    context["exam"] = [{**f, "citation": citation(f["source"])} for f in content.exam]
+    context["presentation_citation"] = citation(content.case["presentation_source"])
+    return context
+
+
+@login_required
+@require_GET
+def presentation(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _stage_page(request, pk, Stage.PRESENTATION)
+    if isinstance(attempt, HttpResponse):
+        return attempt
+    return render(request, "cases/attempt_presentation.html", _presentation_context(attempt))
+
+
+@login_required
+@require_POST
+def history_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(request.user, pk)
+    try:
+        services.history_ask(attempt=attempt, item_key=request.POST.get("item", ""))
+    except AttemptError as error:
+        return _refuse(request, attempt, str(error))
+    if request.htmx:
+        return render(
+            request, "cases/attempt_presentation.html#history", _presentation_context(attempt)
+        )
+    return redirect("cases:presentation", pk=attempt.pk)
+
+
+@login_required
+@require_POST
+def workup_begin(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(request.user, pk)
+    try:
+        services.workup_begin(attempt=attempt)
+    except AttemptError as error:
+        return _refuse(request, attempt, str(error))
+    return redirect(attempt)
+
+
+# --- work-up ---------------------------------------------------------------------------------
+
+
+def _workup_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
+    context = _player_context(attempt, Stage.WORKUP, **extra)
+    orders = selectors.workup_orders(attempt, context["content"])
+    ordered = {order.investigation["key"] for order in orders}
+    context.update(
+        orders=orders,
+        pending=[order for order in orders if not order.ready],
+        ready=[order for order in orders if order.ready],
+        catalog=selectors.orderable_by_category(context["content"], ordered),
+        clock_choices=ClockForm.base_fields["hours"].choices,
+    )
+    return context
+
+
+def _workup_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    if request.htmx:
+        return render(request, "cases/attempt_workup.html#workup-panel", _workup_context(attempt))
+    return redirect("cases:workup", pk=attempt.pk)
+
+
+@login_required
+@require_GET
+def workup(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _stage_page(request, pk, Stage.WORKUP)
+    if isinstance(attempt, HttpResponse):
+        return attempt
+    return render(request, "cases/attempt_workup.html", _workup_context(attempt))
+
+
+@login_required
+@require_POST
+def test_order(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(request.user, pk)
+    form = TestOrderForm(request.POST, content=CaseContent(attempt.case_version.snapshot))
+    if not form.is_valid():
+        return _refuse(request, attempt, " ".join(form.errors["investigations"]))
+    try:
+        services.test_order(attempt=attempt, investigation_keys=form.cleaned_data["investigations"])
+    except AttemptError as error:
+        return _refuse(request, attempt, str(error))
+    return _workup_response(request, attempt)
+
+
+@login_required
+@require_POST
+def clock_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(request.user, pk)
+    form = ClockForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, attempt, "Choose how far to move the clock.")
+    try:
+        services.clock_advance(attempt=attempt, hours=form.cleaned_data["hours"])
+    except AttemptError as error:
+        return _refuse(request, attempt, str(error))
+    return _workup_response(request, attempt)
+
+
+@login_required
+@require_POST
+def workup_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(request.user, pk)
+    try:
+        services.workup_finish(attempt=attempt)
+    except AttemptError as error:
+        return _refuse(request, attempt, str(error))
+    return redirect(attempt)
+
+
+# --- interpretation --------------------------------------------------------------------------
+
+
+def _interpretation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
+    context = _player_context(attempt, Stage.INTERPRETATION, **extra)
+    ordered = {order.investigation_key for order in attempt.test_orders.all()}
+    context["questions"] = selectors.question_views(attempt, context["content"], ordered)
+    return context
+
+
+@login_required
+@require_GET
+def interpretation(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _stage_page(request, pk, Stage.INTERPRETATION)
+    if isinstance(attempt, HttpResponse):
+        return attempt
+    return render(request, "cases/attempt_interpretation.html", _interpretation_context(attempt))
+
+
+@login_required
+@require_POST
+def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(request.user, pk)
+    form = AnswerForm(request.POST, content=CaseContent(attempt.case_version.snapshot))
+    if not form.is_valid():
+        return _refuse(request, attempt, "Choose one of the options shown.")
+    try:
+        services.answer_submit(
+            attempt=attempt,
+            question_key=form.cleaned_data["question"],
+            option_keys=form.cleaned_data["options"],
+        )
+    except AttemptError as error:
+        return _refuse(request, attempt, str(error))
+    if request.htmx:
+        context = _interpretation_context(attempt)
+        question = next(
+            q for q in context["questions"] if q["key"] == form.cleaned_data["question"]
+        )
+        return render(
+            request, "cases/attempt_interpretation.html#question", {**context, "question": question}
+        )
+    return redirect("cases:interpretation", pk=attempt.pk)
+
+
+@login_required
+@require_POST
+def interpretation_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(request.user, pk)
+    try:
+        services.interpretation_finish(attempt=attempt)
+    except AttemptError as error:
+        return _refuse(request, attempt, str(error))
+    return redirect(attempt)
+
+
+# --- diagnosis -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _stage_page(request, pk, Stage.DIAGNOSIS)
+    if isinstance(attempt, HttpResponse):
+        return attempt
+    content = CaseContent(attempt.case_version.snapshot)
+    form = DiagnosisForm(request.POST or None, content=content)
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.diagnosis_submit(
+                    attempt=attempt,
+                    primary_key=form.cleaned_data["primary"],
+                    confidence_pct=form.cleaned_data["confidence"],
+                    differential=form.differential(),
+                )
+                return redirect(attempt)
+            except AttemptError as error:
+                form.add_error(None, str(error))
+        status = HTTPStatus.UNPROCESSABLE_ENTITY
+    submission = getattr(attempt, "diagnosis_submission", None)
+    context = _player_context(attempt, Stage.DIAGNOSIS, form=form, submission=submission)
+    if submission is not None:
+        context["submitted_primary"] = content.diagnosis_by_key[submission.primary_key]["name"]
+        context["submitted_differential"] = [
+            (content.diagnosis_by_key[key]["name"], likelihood)
+            for key, likelihood in submission.differential.items()
+        ]
+    return render(request, "cases/attempt_diagnosis.html", context, status=status)
+
+
+# --- plan ------------------------------------------------------------------------------------
+
+
+def _dose_table(content: CaseContent, patient: Patient) -> list[dict[str, Any]]:
+    """mg/day for a few doses of each weight-based agent, by the engine's arithmetic."""
+    rows = []
+    for therapy in content.therapies:
+        for per_kg in (0.25, 0.5, 0.75, 1.0):
+            try:
+                mg = services.dose_daily_mg(
+                    patient=patient, agent=therapy["agent"], dose=per_kg, unit="mg/kg/day"
+                )
+            except ValueError:
+                break
+            rows.append({"agent": therapy["name"], "per_kg": per_kg, "mg": round(mg, 1)})
+    return rows
+
+
+def _plan_context(attempt: Attempt, stage: Stage, form: PlanForm, **extra: Any) -> dict[str, Any]:
+    context = _player_context(attempt, stage, form=form, **extra)
+    patient = services.treatment_patient(attempt)
+    context.update(
+        ideal_weight=round(patient.ideal_body_weight_kg, 1),
+        dose_table=_dose_table(context["content"], patient),
+        plans=[
+            {
+                "submission": plan,
+                "rows": selectors.plan_rows(
+                    plan.plan, patient.ideal_body_weight_kg, plan.effective_day
+                ),
+                "adjuncts": [
+                    name.replace("_", " ") for name, given in plan.plan["adjuncts"].items() if given
+                ],
+            }
+            for plan in attempt.plans.all()
+        ],
+    )
+    return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _stage_page(request, pk, Stage.PLAN)
+    if isinstance(attempt, HttpResponse):
+        return attempt
+    content = CaseContent(attempt.case_version.snapshot)
+    form = PlanForm(request.POST or None, content=content)
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.plan_submit(attempt=attempt, plan_input=form.plan_input())
+                return redirect(attempt)
+            except AttemptError as error:
+                form.add_error(None, str(error))
+        status = HTTPStatus.UNPROCESSABLE_ENTITY
+    context = _plan_context(attempt, Stage.PLAN, form)
+    return render(request, "cases/attempt_plan.html", context, status=status)
+
+
+@login_required
+@require_GET
+def dose_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The milligrams a dose means for this patient, as the learner types it."""
+    attempt = selectors.attempt_for_user(request.user, pk)
+    preview = ""
+    try:
+        dose = float(request.GET.get("dose", ""))
+        mg = services.dose_daily_mg(
+            patient=services.treatment_patient(attempt),
+            agent=request.GET.get("agent", ""),
+            dose=dose,
+            unit=request.GET.get("unit", ""),
+        )
+        preview = f"{dose:g} {request.GET['unit']} = {mg:.1f} mg a day for this patient"
+    except (KeyError, ValueError):
+        preview = "Enter a dose to see the milligrams for this patient."
+    return render(request, "cases/includes/plan_form.html#dose-preview", {"preview": preview})
+
+
+# --- outcome ---------------------------------------------------------------------------------
+
+
+def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str, Any]:
+    content = CaseContent(attempt.case_version.snapshot)
+    form = form or PlanForm(content=content)
+    context = _plan_context(attempt, Stage.OUTCOME, form)
+    until = attempt.revealed_until_day or 0
+    timeline = Timeline.from_dict(attempt.timeline)
+    events = selectors.events_until(timeline, until)
+    open_decision = attempt.stage == Stage.OUTCOME and until < HORIZON_DAYS - 1
+    context.update(
+        until=until,
+        events=events,
+        chart=charts.outcome_chart(attempt.timeline, until, "Your patient's course", events=events),
+        decision=open_decision,
+        decision_event=events[-1] if open_decision and events else None,
+        finished_course=until >= HORIZON_DAYS - 1,
+    )
+    return context
+
+
+@login_required
+@require_GET
+def outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _stage_page(request, pk, Stage.OUTCOME)
+    if isinstance(attempt, HttpResponse):
+        return attempt
+    return render(request, "cases/attempt_outcome.html", _outcome_context(attempt))
+
+
+@login_required
+@require_POST
+def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(request.user, pk)
+    form = PlanForm(request.POST, content=CaseContent(attempt.case_version.snapshot))
+    if form.is_valid():
+        try:
+            services.plan_revise(attempt=attempt, plan_input=form.plan_input())
+            return redirect("cases:outcome", pk=attempt.pk)
+        except AttemptError as error:
+            form.add_error(None, str(error))
+    if not attempt.stage_reached(Stage.OUTCOME):
+        return _refuse(request, attempt, "There is no outcome to revise yet.")
+    return render(
+        request,
+        "cases/attempt_outcome.html",
+        _outcome_context(attempt, form),
+        status=HTTPStatus.UNPROCESSABLE_ENTITY,
+    )
+
+
+@login_required
+@require_POST
+def outcome_continue(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(request.user, pk)
+    try:
+        services.outcome_continue(attempt=attempt)
+    except AttemptError as error:
+        return _refuse(request, attempt, str(error))
+    return redirect("cases:outcome", pk=attempt.pk)
+
+
+@login_required
+@require_POST
+def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(request.user, pk)
+    try:
+        services.attempt_finish(attempt=attempt)
+    except AttemptError as error:
+        return _refuse(request, attempt, str(error))
+    return redirect(attempt)
+
+
+# --- debrief ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def debrief(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _stage_page(request, pk, Stage.DEBRIEF)
+    if isinstance(attempt, HttpResponse):
+        return attempt
+    content = CaseContent(attempt.case_version.snapshot)
+    context = _plan_context(attempt, Stage.DEBRIEF, PlanForm(content=content))
+    yours = Timeline.from_dict(attempt.timeline)
+    theirs = Timeline.from_dict(attempt.counterfactual)
+    last = HORIZON_DAYS - 1
+    your_events = selectors.events_until(yours, last)
+    their_events = selectors.events_until(theirs, last)
+    ideal_weight = yours.patient.ideal_body_weight_kg
+    context.update(
+        breakdown=attempt.score_breakdown,
+        your_summary=selectors.timeline_summary(yours),
+        their_summary=selectors.timeline_summary(theirs),
+        your_events=your_events,
+        their_events=their_events,
+        your_chart=charts.outcome_chart(
+            attempt.timeline, last, "Your plan: five years", events=your_events
+        ),
+        their_chart=charts.outcome_chart(
+            attempt.counterfactual, last, "Recommended plan: five years", events=their_events
+        ),
+        recommended_rows=selectors.plan_rows(
+            attempt.counterfactual["history"][0]["plan"], ideal_weight, 0
+        ),
+        recommended_adjuncts=[
+            name.replace("_", " ")
+            for name, given in attempt.counterfactual["history"][0]["plan"]["adjuncts"].items()
+            if given
+        ],
+        target=content.target_diagnosis,
+        diagnoses=[{**d, "citation": citation(d["source"])} for d in content.diagnoses],
+        rules=[{**r, "citation": citation(r["source"])} for r in content.management_rules],
+        investigations=[
+            {**i, "citation": citation(i["source"]) if i["source"] else ""}
+            for i in content.investigations
+            if i["appropriateness"] != "neutral"
+        ],
+    )
+    return render(request, "cases/attempt_debrief.html", context)

@@ -1,0 +1,211 @@
+"""Reads for the case pages, each with a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from cases import charts, scoring
+from cases.content import CaseContent, citation
+from cases.models import Attempt, Case, Stage
+from cases.simulation import Plan, Timeline
+
+RESULT_DECIMALS = 1
+
+
+def published_cases_for(user: Any) -> QuerySet[Case]:
+    """Published cases with this learner's attempts attached (two queries in all)."""
+    mine = Attempt.objects.filter(user=user).only(
+        "id", "case_id", "stage", "score", "started_at", "finished_at"
+    )
+    return Case.objects.filter(status=Case.Status.PUBLISHED).prefetch_related(
+        Prefetch("attempts", queryset=mine, to_attr="my_attempts")
+    )
+
+
+def published_case(slug: str, user: Any) -> Case:
+    return get_object_or_404(published_cases_for(user), slug=slug)
+
+
+def attempt_for_user(user: Any, pk: int) -> Attempt:
+    """The learner's own attempt with its frozen content; anyone else's is a 404."""
+    return get_object_or_404(
+        Attempt.objects.select_related("case", "case_version"), pk=pk, user=user
+    )
+
+
+def _value_text(value: dict[str, Any], patient: dict[str, Any]) -> dict[str, Any]:
+    """A structured value as shown: read from the patient when linked, flagged H or L."""
+    number = patient[value["patient_field"]] if value["patient_field"] else value["value"]
+    flag = ""
+    if number is not None:
+        if value["low"] is not None and number < value["low"]:
+            flag = "L"
+        elif value["high"] is not None and number > value["high"]:
+            flag = "H"
+    shown = value["text_value"] if number is None else f"{number:g}"
+    if number is not None and not float(number).is_integer():
+        shown = f"{round(number, RESULT_DECIMALS):g}"
+    reference = ""
+    if value["low"] is not None and value["high"] is not None:
+        reference = f"{value['low']:g} to {value['high']:g}"
+    return {**value, "shown": shown, "flag": flag, "reference": reference}
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An ordered test as the work-up page shows it."""
+
+    investigation: dict[str, Any]
+    ordered_at_hours: int
+    ready_at_hours: int
+    ready: bool
+    values: list[dict[str, Any]]
+    citation: str
+
+
+def workup_orders(attempt: Attempt, content: CaseContent) -> list[OrderView]:
+    """The attempt's orders (one query), results visible once the clock passed their time."""
+    views = []
+    for order in attempt.test_orders.all():
+        investigation = content.investigation_by_key[order.investigation_key]
+        ready = order.ready_at_hours <= attempt.clock_hours
+        views.append(
+            OrderView(
+                investigation=investigation,
+                ordered_at_hours=order.ordered_at_hours,
+                ready_at_hours=order.ready_at_hours,
+                ready=ready,
+                values=[_value_text(v, attempt.patient) for v in investigation["values"]]
+                if ready
+                else [],
+                citation=citation(investigation["source"]) if investigation["source"] else "",
+            )
+        )
+    return views
+
+
+def orderable_by_category(content: CaseContent, ordered: set[str]) -> list[dict[str, Any]]:
+    """The catalog grouped by category for the order form's fieldsets."""
+    groups: dict[str, dict[str, Any]] = {}
+    for investigation in content.investigations:
+        group = groups.setdefault(
+            investigation["category"], {"label": investigation["category_label"], "items": []}
+        )
+        group["items"].append({**investigation, "ordered": investigation["key"] in ordered})
+    return list(groups.values())
+
+
+def question_views(
+    attempt: Attempt, content: CaseContent, ordered: set[str]
+) -> list[dict[str, Any]]:
+    """Open interpretation questions with the learner's answer, if given (one query)."""
+    answers = {answer.question_key: answer for answer in attempt.answers.all()}
+    return [
+        {
+            **question,
+            "answer": answers.get(question["key"]),
+            "investigation": content.investigation_by_key[question["investigation_key"]],
+            "citation": citation(question["source"]),
+        }
+        for question in content.questions
+        if question["investigation_key"] in ordered
+    ]
+
+
+def timeline_summary(timeline: Timeline) -> dict[str, Any]:
+    """What the learner compares in the debrief: relapses, harms, steroid load, survival."""
+    kinds = [event.kind.value for event in timeline.events]
+    death = next((e.day for e in timeline.events if e.kind.value == "death"), None)
+    series = timeline.series
+    return {
+        "relapses": kinds.count("relapse"),
+        "adverse_events": kinds.count("adverse_event"),
+        "admissions": kinds.count("hospitalization"),
+        "harms": scoring.harm_count(timeline),
+        "cumulative_1y_mg": round(series.cumulative_prednisone_mg[364]),
+        "cumulative_total_mg": round(series.cumulative_prednisone_mg[-1]),
+        "days_on_steroids": sum(1 for dose in series.prednisone_mg if dose > 0),
+        "death_day": death,
+        "alive_at_5y": death is None,
+        "recovered": "recovery" in kinds,
+    }
+
+
+def events_until(timeline: Timeline, day: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "day": event.day,
+            "kind": event.kind.value,
+            "kind_label": event.kind.value.replace("_", " "),
+            "text": event.text,
+            "citation": citation(event.source),
+        }
+        for event in timeline.events
+        if event.day <= day
+    ]
+
+
+def plan_rows(plan: dict[str, Any], ideal_weight: float, effective_day: int) -> list[dict]:
+    """A submitted plan as a table: each dose level with its days and milligrams."""
+    rows = []
+    for order in Plan.from_dict(plan).orders:
+        for piece in order.dose_pieces(ideal_weight):
+            rows.append(
+                {
+                    "agent": order.catalog_entry.label,
+                    "from_day": piece.start,
+                    "to_day": piece.end - 1,
+                    "daily_mg": round(piece.daily_mg, 1),
+                    "relative_from": piece.start - effective_day,
+                }
+            )
+    return rows
+
+
+def case_progress(user: Any) -> dict[str, Any]:
+    """The learner's case section of /progress/: three queries whatever the history."""
+    attempts = list(
+        Attempt.objects.filter(user=user)
+        .select_related("case")
+        .only(
+            "id",
+            "stage",
+            "score",
+            "score_breakdown",
+            "started_at",
+            "last_activity_at",
+            "finished_at",
+            "case__title",
+            "case__slug",
+        )
+        .order_by("started_at", "id")
+    )
+    finished = [a for a in attempts if a.stage == Stage.DEBRIEF and a.score is not None]
+    by_competency: dict[str, list[float]] = {}
+    for attempt in finished:
+        for competency in attempt.score_breakdown.get("competencies", []):
+            by_competency.setdefault(competency["label"], []).append(competency["score"])
+    time_spent = sum(
+        ((a.finished_at or a.last_activity_at) - a.started_at for a in attempts), timedelta()
+    )
+    return {
+        "case_progress": {
+            "attempts": list(reversed(attempts)),
+            "started": len(attempts),
+            "finished": len(finished),
+            "average_score": round(sum(a.score for a in finished) / len(finished), 1)
+            if finished
+            else None,
+            "minutes_spent": round(time_spent.total_seconds() / 60),
+            "competencies": [
+                {"label": label, "percent": round(100 * sum(scores) / len(scores))}
+                for label, scores in by_competency.items()
+            ],
+            "chart": charts.score_chart([(a.finished_at, a.score, a.case.title) for a in finished]),
+        }
+    }
