@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
+    path("api/cases/", include("cases.api_urls")),
     path("quizzes/", include("quizzes.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
