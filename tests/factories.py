@@ -107,3 +107,165 @@ class QuizFactory(factory.django.DjangoModelFactory):
             QuizQuestion(quiz=quiz, question=question, order=order)
             for order, question in enumerate(questions, start=1)
         )
+
+
+# --- cases ---
+from cases.models import (  # noqa: E402
+    Case,
+    CaseDiagnosis,
+    CaseResult,
+    CaseTherapy,
+    Diagnosis,
+    InterpretationOption,
+    InterpretationQuestion,
+    Investigation,
+    ManagementRule,
+    Therapy,
+)
+
+
+class InvestigationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Investigation
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"test-{n}")
+    name = factory.LazyAttribute(lambda i: f"Test {i.key}")
+    category = "laboratory"
+    cost = 20
+    turnaround_hours = 4
+    invasiveness = "minimal"
+    procedural_risk_pct = 0
+    normal_report = "Within reference ranges."
+
+
+class DiagnosisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Diagnosis
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"diagnosis-{n}")
+    name = factory.LazyAttribute(lambda d: d.key.replace("-", " ").capitalize())
+
+
+class TherapyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Therapy
+        django_get_or_create = ("engine_agent",)
+
+    engine_agent = "prednisone"
+    key = factory.LazyAttribute(lambda t: t.engine_agent)
+    name = factory.LazyAttribute(lambda t: t.engine_agent.capitalize())
+    source = "NEJM"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A small playable typical-COP case: one critical CT with a question, one extra test,
+    the target diagnosis and one to exclude, prednisone, and two management rules."""
+
+    class Meta:
+        model = Case
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Case {n}")
+    slug = factory.Sequence(lambda n: f"case-{n}")
+    summary = "A cough that antibiotics did not help."
+    learning_objectives = "Recognise organizing pneumonia."
+    difficulty = Case.Difficulty.INTRODUCTORY
+    estimated_minutes = 20
+    status = Case.Status.PUBLISHED
+    chief_complaint = "Cough for six weeks."
+    presenting_history = "A flu-like start, then cough and breathlessness."
+    presentation_source = "NEJM"
+    age_min, age_max = 50, 70
+    height_min_cm, height_max_cm = 160, 185
+    excess_weight_min_kg, excess_weight_max_kg = 0, 15
+    temperature_c = "37.6"
+    heart_rate, respiratory_rate = 92, 20
+    blood_pressure = "130/80"
+    engine_disease = "typical_cop"
+    engine_findings = factory.LazyFunction(
+        lambda: {
+            "extent": "multifocal",
+            "imaging_pattern": "consolidation",
+            "fvc_pct": 68.0,
+            "fev1_pct": 74.0,
+            "dlco_pct": 58.0,
+            "spo2_pct": 93.0,
+            "pao2_mmhg": 72.0,
+            "crp_mg_dl": 9.6,
+            "esr_mm_h": 64.0,
+            "leukocytes_per_ul": 11400.0,
+            "eosinophils_per_ul": 180.0,
+            "ggt_iu_l": 42.0,
+            "alp_iu_l": 96.0,
+            "bal_lymphocytes_pct": 34.0,
+            "days_since_onset": 42,
+        }
+    )
+    target_workup_hours = 24
+    model_answer = "Organizing pneumonia; treat with prednisone and taper slowly."
+
+    @factory.post_generation
+    def content(case, create: bool, extracted: object, **kwargs: object) -> None:
+        if not create:
+            return
+        ct = InvestigationFactory(
+            key="ct", name="CT chest", category="imaging", turnaround_hours=24
+        )
+        InvestigationFactory(key="fbc", name="Blood count", turnaround_hours=4)
+        InvestigationFactory(
+            key="surgery", name="Surgical biopsy", category="histology", procedural_risk_pct=5
+        )
+        result = CaseResult.objects.create(
+            case=case,
+            investigation=ct,
+            report="Peripheral consolidation with a reversed halo.",
+            appropriateness="critical",
+            rationale="Shows the pattern.",
+            source="NEJM",
+        )
+        CaseResult.objects.create(
+            case=case,
+            investigation=Investigation.objects.get(key="surgery"),
+            report="Intraluminal fibroblastic plugs.",
+            appropriateness="harmful",
+            rationale="Needless risk.",
+            source="NEJM",
+        )
+        question = InterpretationQuestion.objects.create(
+            case=case, result=result, key="ct-q", prompt="What favours OP?", source="NEJM"
+        )
+        InterpretationOption.objects.create(
+            question=question, key="halo", text="Reversed halo", correct=True, explanation="Yes."
+        )
+        InterpretationOption.objects.create(
+            question=question, key="bronchogram", text="Air bronchogram", explanation="No."
+        )
+        target = DiagnosisFactory(key="cop", name="Cryptogenic organizing pneumonia")
+        mimic = DiagnosisFactory(key="cap", name="Community-acquired pneumonia")
+        CaseDiagnosis.objects.create(
+            case=case, diagnosis=target, role="target", explanation="It is.", source="NEJM"
+        )
+        CaseDiagnosis.objects.create(
+            case=case, diagnosis=mimic, role="exclude", explanation="Main mimic.", source="NEJM"
+        )
+        CaseTherapy.objects.create(case=case, therapy=TherapyFactory())
+        CaseTherapy.objects.create(case=case, therapy=TherapyFactory(engine_agent="clarithromycin"))
+        ManagementRule.objects.create(
+            case=case,
+            kind="dose_per_kg_between",
+            low=0.5,
+            high=1,
+            weight=2,
+            explanation="0.5-1 mg/kg.",
+            source="NEJM",
+        )
+        ManagementRule.objects.create(
+            case=case,
+            kind="course_days_at_least",
+            low=180,
+            weight=3,
+            explanation="Six months.",
+            source="NEJM",
+        )

@@ -1,0 +1,143 @@
+"""Shared set-up for the case tests: the shipped case, and helpers that play it honestly."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from cases import services
+from cases.content import CaseContent
+from cases.models import Case, Stage
+from cases.simulation import EventKind, simulate
+
+SHIPPED = [
+    Path(settings.BASE_DIR) / "fixtures" / name
+    for name in (
+        "20_case_catalogs.json",
+        "30_case_typical_cop.json",
+    )
+]
+KEY_TESTS = ["hrct-chest", "bronchoscopy-bal", "ctd-serology", "crp-esr"]
+RIGHT_ANSWERS = {
+    "ct-features": ["distribution", "reversed-halo"],
+    "bal-meaning": ["excludes"],
+    "serology-why": ["precede"],
+    "biopsy-pattern": ["op-pattern"],
+    "pft-pattern": ["restrictive"],
+    "liver-relapse": ["cholestasis"],
+}
+FAST_TAPER = services.PlanInput(
+    agent="prednisone",
+    dose=0.75,
+    unit="mg/kg/day",
+    duration_days=14,
+    taper=[(0.25, 14)],
+    adjuncts={"pneumocystis_prophylaxis": True},
+)
+RETREATMENT = services.PlanInput(
+    agent="prednisone",
+    dose=20,
+    unit="mg/day",
+    duration_days=28,
+    taper=[(15, 60), (10, 90), (5, 90)],
+    adjuncts={
+        "bone_protection": True,
+        "glucose_monitoring": True,
+        "blood_pressure_monitoring": True,
+    },
+)
+
+
+@pytest.fixture
+def shipped_case(db) -> Case:
+    for path in SHIPPED:
+        call_command("loaddata", str(path), verbosity=0)
+    return Case.objects.get(slug="typical-cop")
+
+
+@pytest.fixture
+def attempt(shipped_case, learner):
+    return services.attempt_start(user=learner, case=shipped_case)
+
+
+def relapsing_seed(case: Case, workup_days: int = 3) -> int:
+    """A seed whose patient relapses under FAST_TAPER, found by running the engine itself."""
+    version = services.case_version_current(case=case)
+    content = CaseContent(version.snapshot)
+    for seed in range(500):
+        patient = services.patient_sample(content=content, seed=seed)
+        data = patient.to_dict()
+        data["days_since_onset"] += workup_days
+        treated = type(patient).from_dict(data)
+        plan = services.plan_build(content=content, plan_input=FAST_TAPER, start_day=0)
+        timeline = simulate(treated, plan, seed, services.engine_parameters(content))
+        first = services.decision_days(timeline, -1)
+        relapse_days = [e.day for e in timeline.events if e.kind is EventKind.RELAPSE]
+        if first and relapse_days and first[0] == relapse_days[0]:
+            return seed
+    raise AssertionError("no relapsing seed in 500")
+
+
+def open_questions(attempt) -> set[str]:
+    ordered = set(attempt.test_orders.values_list("investigation_key", flat=True))
+    content = services.content_of(attempt)
+    return {q["key"] for q in services.questions_available(attempt, content, ordered)}
+
+
+def play_to(attempt, stage: Stage, plan: services.PlanInput = FAST_TAPER):
+    """Advance an attempt through the real services until it reaches ``stage``."""
+    steps = [
+        (
+            Stage.WORKUP,
+            lambda: (
+                services.history_ask(attempt=attempt, item_key="medications"),
+                services.workup_begin(attempt=attempt),
+            ),
+        ),
+        (
+            Stage.INTERPRETATION,
+            lambda: (
+                services.test_order(attempt=attempt, investigation_keys=KEY_TESTS),
+                services.clock_advance(attempt=attempt, hours=72),
+                services.workup_finish(attempt=attempt),
+            ),
+        ),
+        (
+            Stage.DIAGNOSIS,
+            lambda: (
+                [
+                    services.answer_submit(attempt=attempt, question_key=key, option_keys=options)
+                    for key, options in RIGHT_ANSWERS.items()
+                    if key in open_questions(attempt)
+                ],
+                services.interpretation_finish(attempt=attempt),
+            ),
+        ),
+        (
+            Stage.PLAN,
+            lambda: services.diagnosis_submit(
+                attempt=attempt,
+                primary_key="cryptogenic-organizing-pneumonia",
+                confidence_pct=80,
+                differential={"community-acquired-pneumonia": "possible"},
+            ),
+        ),
+        (Stage.OUTCOME, lambda: services.plan_submit(attempt=attempt, plan_input=plan)),
+    ]
+    for reached, step in steps:
+        if attempt.stage_reached(stage):
+            break
+        if attempt.stage_reached(reached):
+            continue
+        step()
+        assert attempt.stage == reached
+    return attempt
+
+
+def finish(attempt):
+    """From the outcome: re-treat every decision point, then close for the debrief."""
+    while attempt.revealed_until_day < 1824:
+        services.plan_revise(attempt=attempt, plan_input=RETREATMENT)
+    services.attempt_finish(attempt=attempt)
+    return attempt

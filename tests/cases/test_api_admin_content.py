@@ -1,0 +1,111 @@
+"""The REST API, the educators' admin rights and the shipped content."""
+
+from http import HTTPStatus
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from cases import services
+from cases.content import case_snapshot, publish_problems
+from cases.models import Attempt, Case, Stage
+from tests.cases.conftest import play_to
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_starts_an_attempt_and_orders_tests_through_the_same_services(
+    learner_client, shipped_case
+):
+    started = learner_client.post(reverse("cases-api:start", args=["typical-cop"]))
+    assert started.status_code == HTTPStatus.CREATED
+    pk = started.json()["id"]
+    services.workup_begin(attempt=Attempt.objects.get(pk=pk))
+
+    ordered = learner_client.post(
+        reverse("cases-api:test-order", args=[pk]),
+        {"investigations": ["hrct-chest"]},
+        content_type="application/json",
+    )
+    advanced = learner_client.post(
+        reverse("cases-api:clock-advance", args=[pk]),
+        {"hours": None},
+        content_type="application/json",
+    )
+
+    assert ordered.json()["cost_total"] == 250
+    assert advanced.json()["clock_hours"] == 24
+    assert learner_client.get(reverse("cases-api:list")).json()[0]["slug"] == "typical-cop"
+
+
+def test_the_api_refuses_bad_input_with_the_reason(learner_client, attempt):
+    play_to(attempt, Stage.PLAN)
+
+    response = learner_client.post(
+        reverse("cases-api:plan", args=[attempt.pk]),
+        {"agent": "prednisone", "dose": 5, "unit": "mg/kg/day", "duration_days": 28},
+        content_type="application/json",
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "between 0 and 1 mg/kg/day" in response.json()["detail"]
+
+
+def test_the_api_hides_a_strangers_attempt(client, attempt):
+    client.force_login(UserFactory())
+
+    for name in ("attempt", "test-order", "plan"):
+        method = client.get if name == "attempt" else client.post
+        assert method(reverse(f"cases-api:{name}", args=[attempt.pk])).status_code == 404
+
+
+def test_an_educator_can_change_a_case_but_only_view_an_attempt(educator, educator_client, attempt):
+    assert educator.has_perm("cases.change_case")
+    assert educator.has_perm("cases.view_attempt")
+    assert not educator.has_perm("cases.change_attempt")
+    assert not educator.has_perm("cases.delete_testorder")
+
+    case_page = educator_client.get(reverse("admin:cases_case_change", args=[attempt.case.pk]))
+    attempt_page = educator_client.get(reverse("admin:cases_attempt_change", args=[attempt.pk]))
+
+    assert case_page.status_code == HTTPStatus.OK
+    assert 'name="_save"' in case_page.text
+    assert attempt_page.status_code == HTTPStatus.OK
+    assert 'name="_save"' not in attempt_page.text
+
+
+def test_a_learner_cannot_open_the_case_admin(learner_client, shipped_case):
+    response = learner_client.get(reverse("admin:cases_case_changelist"))
+
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def test_the_admin_publish_action_freezes_a_new_version(educator_client, attempt):
+    response = educator_client.post(
+        reverse("admin:cases_case_changelist"),
+        {"action": "publish_new_version", "_selected_action": [attempt.case.pk]},
+        follow=True,
+    )
+
+    assert "version 2 published" in response.text
+    assert attempt.case.versions.count() == 2
+
+
+def test_the_shipped_case_loads_with_seed_demo_and_is_playable():
+    call_command("seed_demo")
+
+    case = Case.objects.get(slug="typical-cop")
+    case.full_clean()
+    snapshot = case_snapshot(case)
+    assert publish_problems(snapshot) == []
+    assert len(snapshot["investigations"]) == 16
+    assert all(q["options"] for q in snapshot["questions"])
+    assert all(i["source"] for i in snapshot["investigations"] if i["appropriateness"] != "neutral")
+
+
+def test_the_shipped_reports_describe_findings_without_naming_the_diagnosis(shipped_case):
+    reports = " ".join(r.report.lower() for r in shipped_case.results.all())
+
+    for name in ("organizing pneumonia", "organising pneumonia", "cop", "boop"):
+        assert f" {name}" not in reports

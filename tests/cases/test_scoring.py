@@ -1,0 +1,105 @@
+"""The debrief rubric on plain data."""
+
+import pytest
+
+from cases import scoring
+from cases.simulation import Adjuncts, DoseUnit, Order, Plan, TaperStep
+
+QUESTION = {
+    "multiple": True,
+    "options": [
+        {"key": "a", "correct": True},
+        {"key": "b", "correct": True},
+        {"key": "c", "correct": False},
+    ],
+}
+IDEAL_WEIGHT = 70.0
+
+
+@pytest.mark.parametrize(
+    ("chosen", "score"),
+    [(["a", "b"], 1.0), (["a"], 0.5), (["a", "c"], 0.0), (["c"], 0.0), (["a", "b", "c"], 0.5)],
+)
+def test_multiple_answer_questions_give_partial_credit_minus_wrong_picks(chosen, score):
+    assert scoring.question_score(QUESTION, chosen) == score
+
+
+def test_single_answer_questions_are_all_or_nothing():
+    single = {**QUESTION, "multiple": False}
+
+    assert scoring.question_score(single, ["a"]) == 1.0
+    assert scoring.question_score(single, ["c"]) == 0.0
+
+
+def plan(dose=0.75, days=28, taper=(), **adjuncts) -> Plan:
+    order = Order("prednisone", dose, DoseUnit.MG_PER_KG_PER_DAY, 0, days, taper=taper)
+    return Plan((order,), Adjuncts(**adjuncts))
+
+
+def rule(kind, low=None, high=None, agents=()):
+    return {"kind": kind, "low": low, "high": high, "agents": list(agents)}
+
+
+@pytest.mark.parametrize(
+    ("the_rule", "the_plan", "passed"),
+    [
+        (rule("agent_in", agents=["prednisone"]), plan(), True),
+        (rule("agent_in", agents=["clarithromycin"]), plan(), False),
+        (rule("dose_per_kg_between", 0.5, 1.0), plan(0.75), True),
+        (rule("dose_per_kg_between", 0.5, 1.0), plan(0.25), False),
+        (rule("daily_mg_at_most", high=60), plan(1.0), True),
+        (rule("initial_days_between", 14, 56), plan(days=10), False),
+        (rule("course_days_at_least", 180), plan(taper=(TaperStep(0.25, 200),)), True),
+        (rule("course_days_at_least", 180), plan(taper=(TaperStep(0.25, 14),)), False),
+        (rule("taper_steps_at_least", 2), plan(taper=(TaperStep(0.25, 14),)), False),
+        (rule("pjp_prophylaxis_above_mg", high=20), plan(0.75), False),
+        (
+            rule("pjp_prophylaxis_above_mg", high=20),
+            plan(0.75, pneumocystis_prophylaxis=True),
+            True,
+        ),
+        (rule("pjp_prophylaxis_above_mg", high=20), plan(0.25), True),
+        (rule("bone_protection_course_days", 90), plan(days=28), True),
+        (rule("bone_protection_course_days", 90), plan(days=120), False),
+        (rule("monitoring_on_steroids"), plan(), False),
+        (
+            rule("monitoring_on_steroids"),
+            plan(glucose_monitoring=True, blood_pressure_monitoring=True),
+            True,
+        ),
+    ],
+)
+def test_management_rules_check_the_plan(the_rule, the_plan, passed):
+    assert scoring.rule_check(the_rule, the_plan, IDEAL_WEIGHT)[0] is passed
+
+
+def test_the_cap_is_reported_when_a_weight_based_dose_exceeds_it():
+    passed, note = scoring.rule_check(rule("daily_mg_at_most", high=60), plan(1.0), 80.0)
+
+    assert passed
+    assert note == "60 mg/day after the cap."
+
+
+class Submission:
+    def __init__(self, primary, confidence, differential=()):
+        self.primary_key = primary
+        self.confidence_pct = confidence
+        self.differential = dict.fromkeys(differential, "possible")
+
+
+def test_confident_and_right_beats_unsure_and_right_beats_confident_and_wrong(shipped_case):
+    from cases.content import CaseContent, case_snapshot
+
+    content = CaseContent(case_snapshot(shipped_case))
+
+    def calibration(primary, confidence):
+        checks = scoring.diagnosis_checks(content, Submission(primary, confidence))
+        return next(c.earned for c in checks if c.label == "Calibration of confidence")
+
+    right, wrong = "cryptogenic-organizing-pneumonia", "community-acquired-pneumonia"
+    assert calibration(right, 90) > calibration(right, 50) > calibration(wrong, 90)
+    assert calibration(wrong, 10) == pytest.approx(0.99)
+
+
+def test_the_competency_weights_add_up_to_one_hundred():
+    assert sum(scoring.COMPETENCY_WEIGHTS.values()) == 100

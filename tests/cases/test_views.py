@@ -1,0 +1,287 @@
+"""The player pages through the test client: permissions, htmx fragments, plain posts, resume."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from cases import services
+from cases.models import Attempt, Stage
+from tests.cases.conftest import finish, play_to
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+GET_PAGES = ["presentation", "workup", "interpretation", "diagnosis", "plan", "outcome", "debrief"]
+POSTS = {
+    "history-ask": {"item": "medications"},
+    "workup-begin": {},
+    "test-order": {"investigations": ["hrct-chest"]},
+    "clock-advance": {"hours": "24"},
+    "workup-finish": {},
+    "answer": {"question": "ct-features", "options": ["distribution"]},
+    "interpretation-finish": {},
+    "diagnosis": {"primary": "cryptogenic-organizing-pneumonia", "confidence": "70"},
+    "plan": {"agent": "prednisone", "dose": "0.75", "unit": "mg/kg/day", "duration_days": "28"},
+    "plan-revise": {"agent": "prednisone", "dose": "20", "unit": "mg/day", "duration_days": "28"},
+    "outcome-continue": {},
+    "attempt-finish": {},
+}
+
+
+@pytest.fixture
+def finished_attempt(attempt):
+    return finish(play_to(attempt, Stage.OUTCOME))
+
+
+def test_the_case_list_shows_published_cases_with_my_attempts(learner_client, attempt):
+    response = learner_client.get(reverse("cases:list"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert "The pneumonia that antibiotics did not touch" in response.text
+    assert "Your attempts: 1" in response.text
+
+
+def test_pages_need_a_login(client, attempt):
+    for url in (reverse("cases:list"), reverse("cases:presentation", args=[attempt.pk])):
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_a_stranger_gets_404_on_every_player_page(client, finished_attempt, name):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse(f"cases:{name}", args=[finished_attempt.pk]))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(("name", "data"), POSTS.items())
+def test_a_stranger_gets_404_on_every_action_and_changes_nothing(client, attempt, name, data):
+    client.force_login(UserFactory())
+    before = Attempt.objects.values().get(pk=attempt.pk)
+
+    response = client.post(reverse(f"cases:{name}", args=[attempt.pk]), data)
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert Attempt.objects.values().get(pk=attempt.pk) == before
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_the_owner_sees_every_page_of_a_finished_attempt(learner_client, finished_attempt, name):
+    response = learner_client.get(reverse(f"cases:{name}", args=[finished_attempt.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_a_page_ahead_of_the_attempt_redirects_to_where_it_is(learner_client, attempt):
+    response = learner_client.get(reverse("cases:plan", args=[attempt.pk]))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("cases:presentation", args=[attempt.pk])
+
+
+def test_starting_from_the_case_page_opens_the_presentation(learner_client, shipped_case, learner):
+    response = learner_client.post(reverse("cases:start", args=["typical-cop"]))
+
+    attempt = Attempt.objects.get(user=learner)
+    assert response["Location"] == reverse("cases:presentation", args=[attempt.pk])
+    page = learner_client.get(response["Location"])
+    assert "Six weeks of dry cough" in page.text
+    assert f"{attempt.patient['age']}-year-old" in page.text
+
+
+def test_ordering_with_htmx_returns_the_workup_fragment(learner_client, attempt):
+    play_to(attempt, Stage.WORKUP)
+
+    response = learner_client.post(
+        reverse("cases:test-order", args=[attempt.pk]),
+        {"investigations": ["hrct-chest", "crp-esr"]},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.text.lstrip().startswith('<div id="workup-panel">')
+    assert "<html" not in response.text
+    assert "ready at hour 24" in response.text
+
+
+def test_advancing_the_clock_without_js_redirects_and_shows_the_result(learner_client, attempt):
+    play_to(attempt, Stage.WORKUP)
+    services.test_order(attempt=attempt, investigation_keys=["hrct-chest"])
+
+    response = learner_client.post(
+        reverse("cases:clock-advance", args=[attempt.pk]), {"hours": "next"}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("cases:workup", args=[attempt.pk])
+    assert "reversed-halo focus" in response.text
+
+
+def test_a_test_outside_the_catalog_gets_a_clear_message_and_changes_nothing(
+    learner_client, attempt
+):
+    play_to(attempt, Stage.WORKUP)
+
+    plain = learner_client.post(
+        reverse("cases:test-order", args=[attempt.pk]),
+        {"investigations": ["x-ray-vision"]},
+        follow=True,
+    )
+    htmx = learner_client.post(
+        reverse("cases:test-order", args=[attempt.pk]),
+        {"investigations": ["x-ray-vision"]},
+        headers={"HX-Request": "true"},
+    )
+
+    assert "x-ray-vision is not in this case&#x27;s test catalog." in plain.text
+    assert htmx.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert htmx["HX-Reswap"] == "none"
+    assert "not in this case" in htmx.text
+    assert not attempt.test_orders.exists()
+
+
+def test_acting_out_of_order_over_http_shows_why(learner_client, attempt):
+    response = learner_client.post(
+        reverse("cases:clock-advance", args=[attempt.pk]), {"hours": "24"}, follow=True
+    )
+
+    assert "That step belongs to the work-up stage" in response.text
+    attempt.refresh_from_db()
+    assert attempt.clock_hours == 0
+
+
+def test_answering_with_htmx_returns_the_question_with_explanations(learner_client, attempt):
+    play_to(attempt, Stage.INTERPRETATION)
+
+    response = learner_client.post(
+        reverse("cases:answer", args=[attempt.pk]),
+        {"question": "ct-features", "options": ["distribution", "reversed-halo"]},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.text.lstrip().startswith(
+        '<section class="card question" id="question-ct-features"'
+    )
+    assert "relatively specific" in response.text
+    assert "Score: 1.00" in response.text
+
+
+def test_a_dose_outside_the_range_is_shown_on_the_form_and_nothing_is_saved(
+    learner_client, attempt
+):
+    play_to(attempt, Stage.PLAN)
+
+    response = learner_client.post(
+        reverse("cases:plan", args=[attempt.pk]),
+        {"agent": "prednisone", "dose": "1.5", "unit": "mg/kg/day", "duration_days": "28"},
+    )
+
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "must be between 0 and 1 mg/kg/day, not 1.5" in response.text
+    assert 'value="1.5"' in response.text
+    attempt.refresh_from_db()
+    assert attempt.stage == Stage.PLAN
+    assert not attempt.plans.exists()
+
+
+def test_a_taper_that_ends_before_it_starts_is_shown_on_the_form(learner_client, attempt):
+    play_to(attempt, Stage.PLAN)
+
+    response = learner_client.post(
+        reverse("cases:plan", args=[attempt.pk]),
+        {
+            "agent": "prednisone",
+            "dose": "0.75",
+            "unit": "mg/kg/day",
+            "duration_days": "28",
+            "taper_dose_1": "0.5",
+            "taper_days_1": "-14",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "Taper step 1 ends before it starts" in response.text
+    assert not attempt.plans.exists()
+
+
+def test_the_dose_preview_shows_the_engine_milligrams_for_this_patient(learner_client, attempt):
+    play_to(attempt, Stage.PLAN)
+    expected = services.dose_daily_mg(
+        patient=services.treatment_patient(attempt), agent="prednisone", dose=0.5, unit="mg/kg/day"
+    )
+
+    response = learner_client.get(
+        reverse("cases:dose-preview", args=[attempt.pk]),
+        {"agent": "prednisone", "dose": "0.5", "unit": "mg/kg/day"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert f"= {expected:.1f} mg a day" in response.text
+
+
+def test_the_outcome_page_has_an_accessible_chart_and_timeline(learner_client, attempt):
+    play_to(attempt, Stage.OUTCOME)
+
+    response = learner_client.get(reverse("cases:outcome", args=[attempt.pk]))
+
+    assert '<svg viewBox="0 0 720 300" role="img"' in response.text
+    assert '<title id="outcome-chart-title">Your patient&#x27;s course</title>' in response.text
+    assert '<desc id="outcome-chart-desc">' in response.text
+    assert "as a table</summary>" in response.text
+    assert "Admission bloods" in response.text
+
+
+def test_the_debrief_shows_competencies_model_answer_and_counterfactual(
+    learner_client, finished_attempt
+):
+    response = learner_client.get(reverse("cases:debrief", args=[finished_attempt.pk]))
+
+    for text in (
+        "Work-up",
+        "Interpretation",
+        "Diagnosis and calibration",
+        "Management",
+        "Safety",
+        "Model answer",
+        "Recommended plan",
+        "same random seed",
+        "King &amp; Lee",
+    ):
+        assert text in response.text
+
+
+@pytest.mark.parametrize("stage", [s for s in Stage if s != Stage.DEBRIEF])
+def test_leaving_and_coming_back_resumes_at_the_same_step_with_nothing_lost(
+    client, learner, attempt, stage
+):
+    play_to(attempt, stage)
+    if stage == Stage.WORKUP:
+        services.test_order(attempt=attempt, investigation_keys=["hrct-chest"])
+    saved = Attempt.objects.values().get(pk=attempt.pk)
+    client.force_login(learner)
+
+    resumed = client.get(reverse("cases:resume", args=[attempt.pk]), follow=True)
+
+    assert resumed.redirect_chain[-1][0] == reverse(f"cases:{stage}", args=[attempt.pk])
+    assert Attempt.objects.values().get(pk=attempt.pk) == saved
+    assert resumed.context["attempt"].clock_hours == saved["clock_hours"]
+    if stage == Stage.WORKUP:
+        assert (
+            "CT of the chest: ready at hour 24" in resumed.text
+            or "ready at hour 24" in resumed.text
+        )
+    detail = client.get(reverse("cases:detail", args=["typical-cop"]))
+    assert f"Resume attempt {attempt.pk}" in detail.text
+
+
+def test_the_progress_page_shows_attempts_competencies_and_a_score_chart(
+    learner_client, finished_attempt
+):
+    response = learner_client.get(reverse("progress"))
+
+    assert "Attempts started: <strong>1</strong>" in response.text
+    assert "Average score by competency" in response.text
+    assert "Case scores over time" in response.text
