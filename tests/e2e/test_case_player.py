@@ -1,0 +1,118 @@
+"""A new learner plays the shipped case in Chromium from presentation to debrief.
+
+The relapse is real engine output: the test searches for a seed whose patient relapses
+under the fast taper it is about to prescribe, then fixes the attempt's seed through the
+documented hook ``cases.services.new_seed`` (the live server runs in this process).
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from cases import services
+from cases.models import Attempt, Case
+from tests.cases.conftest import SHIPPED, relapsing_seed
+from tests.factories import TEST_PASSWORD, UserFactory
+
+
+@pytest.fixture
+def relapsing_case(transactional_db, monkeypatch):
+    for path in SHIPPED:
+        call_command("loaddata", str(path), verbosity=0)
+    seed = relapsing_seed(Case.objects.get(slug="typical-cop"), workup_days=3)
+    monkeypatch.setattr(services, "new_seed", lambda: seed)
+    return seed
+
+
+def test_a_learner_plays_the_case_through_a_relapse_to_the_debrief(page, relapsing_case):
+    user = UserFactory(username="grace")
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("grace")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto("/cases/")
+    page.get_by_role("link", name="The pneumonia that antibiotics did not touch").click()
+    page.get_by_role("button", name="Start the case").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Presentation")
+
+    page.get_by_role("button", name=re.compile("Which medicines do you take")).click()
+    expect(page.get_by_text("Only amlodipine for blood pressure")).to_be_visible()
+    page.get_by_role("button", name="Begin the work-up").click()
+
+    for test in (
+        "High-resolution CT of the chest",
+        "Bronchoscopy with bronchoalveolar lavage",
+        "Connective-tissue disease serology and CK",
+        "C-reactive protein and ESR",
+    ):
+        page.get_by_label(re.compile(re.escape(test))).check()
+    page.get_by_role("button", name="Order selected tests").click()
+    expect(page.get_by_text("Cost so far: €1010")).to_be_visible()
+    expect(page.get_by_role("heading", name="Pending")).to_be_visible()
+    for results in range(1, 5):
+        page.get_by_role("button", name="Until the next result").click()
+        expect(page.locator(".status-bar")).to_contain_text(f"Results: {results}")
+    expect(page.get_by_role("heading", name="Pending")).to_have_count(0)
+    expect(page.get_by_text("reversed-halo focus")).to_be_visible()
+    page.get_by_role("button", name="Close the work-up and interpret").click()
+
+    ct = page.locator("#question-ct-features")
+    ct.get_by_label(re.compile("Peripheral, subpleural")).check()
+    ct.get_by_label(re.compile("ring of consolidation")).check()
+    ct.get_by_role("button", name="Answer").click()
+    expect(ct.get_by_text("Score: 1.00")).to_be_visible()
+    for key, option in (
+        ("bal-meaning", "It excludes infection"),
+        ("serology-why", "can appear weeks to months"),
+    ):
+        question = page.locator(f"#question-{key}")
+        question.get_by_label(re.compile(option)).check()
+        question.get_by_role("button", name="Answer").click()
+        expect(question.get_by_text("Score: 1.00")).to_be_visible()
+    page.get_by_role("button", name="Go on to the diagnosis").click()
+
+    page.get_by_label("Primary diagnosis").select_option("cryptogenic-organizing-pneumonia")
+    page.get_by_label(re.compile("How confident")).fill("80")
+    page.get_by_label("Community-acquired bacterial pneumonia").select_option("possible")
+    page.get_by_role("button", name="Commit to this diagnosis").click()
+
+    page.get_by_label("Agent").select_option("prednisone")
+    page.get_by_label("Starting dose").fill("0.75")
+    expect(page.locator("#dose-preview")).to_contain_text("mg a day for this patient")
+    page.get_by_label("Full-dose duration (days)").fill("14")
+    page.get_by_label("Step 1 dose").fill("0.25")
+    page.get_by_label("Step 1 days").fill("14")
+    page.get_by_label(re.compile("Pneumocystis prophylaxis")).check()
+    page.get_by_role("button", name="Start treatment and follow the patient").click()
+
+    expect(page.get_by_role("heading", name=re.compile("what now"))).to_be_visible()
+    expect(page.locator(".event-relapse").last).to_contain_text("relapse")
+    expect(page.locator("svg[role=img] title").first).to_have_text("Your patient's course")
+
+    page.get_by_label("Starting dose").fill("20")
+    page.get_by_label("Unit").select_option("mg/day")
+    page.get_by_label("Full-dose duration (days)").fill("28")
+    for step, (dose, days) in enumerate(((15, 60), (10, 90), (5, 90)), start=1):
+        page.get_by_label(f"Step {step} dose").fill(str(dose))
+        page.get_by_label(f"Step {step} days").fill(str(days))
+    page.get_by_label("Bone protection").check()
+    page.get_by_role("button", name="Start the revised plan").click()
+    expect(page.get_by_role("heading", name="Revision 1", exact=False)).to_be_visible()
+
+    while page.get_by_role("button", name="Keep the current plan and continue").count():
+        page.get_by_role("button", name="Keep the current plan and continue").click()
+    page.get_by_role("button", name="Go to the debrief").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Debrief")
+    expect(page.get_by_role("heading", name=re.compile(r"Score: [0-9.]+ . 100"))).to_be_visible()
+    expect(page.get_by_role("table", name="Score by competency")).to_contain_text("Management")
+    expect(
+        page.get_by_role("heading", name="The same patient under the recommended plan")
+    ).to_be_visible()
+    attempt = Attempt.objects.get(user=user)
+    assert attempt.seed == relapsing_case
+    assert attempt.plans.count() >= 2
+    assert attempt.score is not None
