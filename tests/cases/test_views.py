@@ -50,10 +50,10 @@ def test_pages_need_a_login(client, attempt):
 
 
 @pytest.mark.parametrize("name", GET_PAGES)
-def test_a_stranger_gets_404_on_every_player_page(client, finished_attempt, name):
+def test_a_stranger_gets_404_on_every_player_page(client, attempt, name):
     client.force_login(UserFactory())
 
-    response = client.get(reverse(f"cases:{name}", args=[finished_attempt.pk]))
+    response = client.get(reverse(f"cases:{name}", args=[attempt.pk]))
 
     assert response.status_code == HTTPStatus.NOT_FOUND
 
