@@ -1,9 +1,9 @@
 """Item analysis of a quiz, in the manner of Moodle's quiz statistics report.
 
-The database does the work: one GROUP BY per question for the sums, one per choice for
-option counts, and one windowed query that pairs sorted item marks with sorted
-rest-of-test marks (for discriminative efficiency). Python only combines a few sums per
-question, so the cost does not grow in Python with the number of attempts.
+The database does the work: one statement returns, per question, the sums below and
+the sum of sorted products (for discriminative efficiency); one GROUP BY per choice
+counts the options chosen. Python only combines a few sums per question, so its share
+of the cost does not grow with the number of attempts.
 
 Notation, for one question i over the n closed attempts that contain it:
 x = the attempt's mark on i (its fraction, 0..1, without CBM); T = the attempt's total
@@ -34,6 +34,7 @@ class Sums:
     sxt: float
     st: float
     stt: float
+    sorted_sxy: float
 
     @property
     def sy(self) -> float:
@@ -98,15 +99,13 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
-def item_figures(sums: Sums, sorted_sum_xy: float | None) -> dict[str, float | None]:
+def item_figures(sums: Sums) -> dict[str, float | None]:
     """Facility, SD, discrimination index and efficiency (all out of 100) from the sums."""
     n = sums.n
     var_x = sample_covariance(sums.sxx, sums.sx, sums.sx, n)
     var_y = sample_covariance(sums.syy, sums.sy, sums.sy, n)
     cov_xy = sample_covariance(sums.sxy, sums.sx, sums.sy, n)
-    cov_max = (
-        sample_covariance(sorted_sum_xy, sums.sx, sums.sy, n) if sorted_sum_xy is not None else None
-    )
+    cov_max = sample_covariance(sums.sorted_sxy, sums.sx, sums.sy, n)
     spread = var_x * var_y if var_x is not None and var_y is not None else None
     correlation = _ratio(cov_xy, math.sqrt(spread) if spread and spread > 0 else None)
     efficiency = _ratio(cov_xy, cov_max)
@@ -119,41 +118,25 @@ def item_figures(sums: Sums, sorted_sum_xy: float | None) -> dict[str, float | N
 
 
 def quiz_item_analysis(*, quiz: Quiz) -> QuizStatistics:
-    closed = Response.objects.filter(attempt__quiz=quiz, attempt__state__in=CLOSED_STATES)
-    total = F("attempt__raw_score")
-    rows = (
-        closed.values("question_id")
-        .annotate(
-            n=Count("pk"),
-            sx=Sum("fraction"),
-            sxx=Sum(F("fraction") * F("fraction")),
-            sxt=Sum(F("fraction") * total),
-            st=Sum(total),
-            stt=Sum(total * total),
-        )
-        .order_by()
-    )
-    sums = {row.pop("question_id"): Sums(**row) for row in rows}
-    sorted_products = _sorted_pair_sums(quiz)
+    sums = _item_sums(quiz)
     questions = Question.objects.filter(pk__in=sums).prefetch_related("choices")
     options = _option_counts(quiz)
     items = []
     for question in questions:
-        figures = item_figures(sums[question.pk], sorted_products.get(question.pk))
-        answered = sums[question.pk].n
+        item = sums[question.pk]
         items.append(
             ItemStatistics(
                 question=question,
-                attempts=answered,
+                attempts=item.n,
                 options=[
                     OptionCount(
                         choice=choice,
                         count=options.get(choice.pk, 0),
-                        percent=round(100 * options.get(choice.pk, 0) / answered, 1),
+                        percent=round(100 * options.get(choice.pk, 0) / item.n, 1),
                     )
                     for choice in question.choices.all()
                 ],
-                **figures,
+                **item_figures(item),
             )
         )
     return _quiz_figures(quiz, sums, items)
@@ -199,28 +182,51 @@ def _option_counts(quiz: Quiz) -> dict[int, int]:
     return {row["choice_id"]: row["n"] for row in rows}
 
 
-def _sorted_pair_sums(quiz: Quiz) -> dict[int, float]:
-    """Per question, the sum of x_(k) * y_(k): the k-th smallest item mark times the k-th
-    smallest rest-of-test mark. Pairing sorted lists gives the largest covariance the two
-    sets of marks could have, the denominator of discriminative efficiency."""
-    response, attempt = Response._meta.db_table, Attempt._meta.db_table
-    states = ", ".join(["%s"] * len(CLOSED_STATES))
+def _item_sums(quiz: Quiz) -> dict[int, Sums]:
+    """Per question, the sums above plus the sum of sorted products, in one statement.
+
+    The ORM first groups responses by (question, x, T): a joint histogram with a row per
+    distinct mark pair, not per response. The SQL around it then reads every sum off that
+    histogram, and pairs the k-th smallest x with the k-th smallest Y by overlapping the
+    rank ranges of the x and Y histograms (each value's ranks run from hi - n + 1 to hi).
+    Pairing sorted marks gives the largest covariance the two sets of marks could have,
+    the denominator of discriminative efficiency.
+    """
+    joint = (
+        Response.objects.filter(attempt__quiz=quiz, attempt__state__in=CLOSED_STATES)
+        .values(qid=F("question_id"), x=F("fraction"), t=F("attempt__raw_score"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    joint_sql, params = joint.query.sql_with_params()
     sql = f"""
-        WITH marks AS (
-            SELECT r.question_id AS qid, r.fraction AS x, a.raw_score - r.fraction AS y
-            FROM {response} r JOIN {attempt} a ON a.id = r.attempt_id
-            WHERE a.quiz_id = %s AND a.state IN ({states})
+        WITH joint AS ({joint_sql}),
+        xs AS (
+            SELECT qid, x, SUM(n) AS n, SUM(SUM(n)) OVER (PARTITION BY qid ORDER BY x) AS hi
+            FROM joint GROUP BY qid, x
         ),
-        by_x AS (
-            SELECT qid, x, ROW_NUMBER() OVER (PARTITION BY qid ORDER BY x) AS k FROM marks
+        ys AS (
+            SELECT qid, t - x AS y, SUM(n) AS n,
+                   SUM(SUM(n)) OVER (PARTITION BY qid ORDER BY t - x) AS hi
+            FROM joint GROUP BY qid, t - x
         ),
-        by_y AS (
-            SELECT qid, y, ROW_NUMBER() OVER (PARTITION BY qid ORDER BY y) AS k FROM marks
+        sorted_pairs AS (
+            SELECT xs.qid, SUM(xs.x * ys.y * (
+                (CASE WHEN xs.hi < ys.hi THEN xs.hi ELSE ys.hi END)
+                - (CASE WHEN xs.hi - xs.n > ys.hi - ys.n THEN xs.hi - xs.n ELSE ys.hi - ys.n END)
+            )) AS sorted_sxy
+            FROM xs JOIN ys
+              ON xs.qid = ys.qid AND xs.hi - xs.n < ys.hi AND ys.hi - ys.n < xs.hi
+            GROUP BY xs.qid
         )
-        SELECT by_x.qid, SUM(by_x.x * by_y.y)
-        FROM by_x JOIN by_y ON by_x.qid = by_y.qid AND by_x.k = by_y.k
-        GROUP BY by_x.qid
+        SELECT joint.qid, SUM(n), SUM(n * x), SUM(n * x * x), SUM(n * x * t), SUM(n * t),
+               SUM(n * t * t), MAX(sorted_pairs.sorted_sxy)
+        FROM joint JOIN sorted_pairs ON sorted_pairs.qid = joint.qid
+        GROUP BY joint.qid
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [quiz.pk, *CLOSED_STATES])
-        return {qid: float(total) for qid, total in cursor.fetchall()}
+        cursor.execute(sql, params)
+        return {
+            qid: Sums(int(n), *(float(value) for value in rest))
+            for qid, n, *rest in cursor.fetchall()
+        }

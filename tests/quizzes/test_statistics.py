@@ -101,7 +101,7 @@ def test_each_option_is_counted(analysed_quiz):
 
 
 def test_the_statistics_run_in_a_fixed_number_of_queries(analysed_quiz, django_assert_num_queries):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         report = statistics.quiz_item_analysis(quiz=analysed_quiz)
     assert len(report.items) == 3
 
