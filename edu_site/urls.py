@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
     path("api/cases/", include("cases.api_urls")),
+    path("api/quizzes/", include("quizzes.api_urls")),
     path("quizzes/", include("quizzes.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
