@@ -14,7 +14,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.urls import reverse
 
-from cases.simulation import AGENTS, CITATIONS, Disease, Parameters, Patient
+from cases.simulation import AGENTS, CITATIONS, HORIZON_DAYS, Disease, Parameters, Patient
 
 
 class Appropriateness(models.TextChoices):
@@ -553,7 +553,12 @@ class Attempt(models.Model):
     clock_hours = models.PositiveIntegerField(default=0)
     cost_total = models.PositiveIntegerField(default=0)
     risk_total_pct = models.DecimalField(max_digits=6, decimal_places=2, default=0)
-    revealed_until_day = models.PositiveIntegerField(null=True, blank=True)
+    decision_event = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Position in the timeline's events of the relapse, admission or "
+        "non-response awaiting the learner's decision; empty when none is open.",
+    )
     timeline = models.JSONField(null=True, blank=True, help_text="The learner's engine timeline.")
     counterfactual = models.JSONField(
         null=True, blank=True, help_text="The same patient and seed under the recommended plan."
@@ -585,6 +590,15 @@ class Attempt(models.Model):
     @property
     def clock_day(self) -> int:
         return self.clock_hours // 24
+
+    @property
+    def revealed_until_day(self) -> int | None:
+        """The last outcome day the learner has seen: the open decision's day, else the end."""
+        if self.timeline is None:
+            return None
+        if self.decision_event is None:
+            return HORIZON_DAYS - 1
+        return self.timeline["events"][self.decision_event]["day"]
 
 
 class HistoryAsk(models.Model):

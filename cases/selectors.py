@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from cases import charts, scoring
 from cases.content import CaseContent, citation
 from cases.models import Attempt, Case, Stage
-from cases.simulation import Plan, Timeline
+from cases.simulation import Event, Plan, Timeline
 
 RESULT_DECIMALS = 1
 
@@ -136,7 +137,19 @@ def timeline_summary(timeline: Timeline) -> dict[str, Any]:
     }
 
 
-def events_until(timeline: Timeline, day: int) -> list[dict[str, Any]]:
+def revealed_events(attempt: Attempt, timeline: Timeline) -> tuple[Event, ...]:
+    """The events the learner has seen: up to and including the open decision, else all.
+
+    Cut by position: an event later on the decision's own day has not happened yet for the
+    learner, who has to decide first.
+    """
+    if attempt.decision_event is None:
+        return timeline.events
+    return timeline.events[: attempt.decision_event + 1]
+
+
+def event_rows(events: Sequence[Event]) -> list[dict[str, Any]]:
+    """Events as the timeline list and the chart show them."""
     return [
         {
             "day": event.day,
@@ -145,8 +158,7 @@ def events_until(timeline: Timeline, day: int) -> list[dict[str, Any]]:
             "text": event.text,
             "citation": citation(event.source),
         }
-        for event in timeline.events
-        if event.day <= day
+        for event in events
     ]
 
 

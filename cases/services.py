@@ -448,30 +448,34 @@ def treatment_patient(attempt: Attempt) -> Patient:
     return Patient.from_dict(data)
 
 
-def decision_days(timeline: Timeline, after_day: int) -> list[int]:
-    """Days after ``after_day`` when the learner must rethink: relapse, admission, no response."""
+def decision_events(timeline: Timeline, after: int) -> list[int]:
+    """Positions of the events after position ``after`` that call for a decision.
+
+    A relapse, an admission, or no response (a symptom event after which the score stays
+    high). Positions, not days: events later on the same day are still the future.
+    """
     scores = timeline.series.symptom_score
     baseline = scores[0] or 0.0
-    days = []
-    for event in timeline.events:
-        if event.day <= after_day:
+    positions = []
+    for position, event in enumerate(timeline.events):
+        if position <= after:
             continue
         if event.kind in (EventKind.RELAPSE, EventKind.HOSPITALIZATION):
-            days.append(event.day)
+            positions.append(position)
         elif event.kind is EventKind.SYMPTOM_CHANGE:
             later = scores[min(event.day + NO_RESPONSE_LOOKAHEAD_DAYS, HORIZON_DAYS - 1)]
             if later is not None and later >= NO_RESPONSE_SHARE * baseline:
-                days.append(event.day)
+                positions.append(position)
         elif event.kind is EventKind.DEATH:
             break
-    return days
+    return positions
 
 
-def _reveal_after(attempt: Attempt, timeline: Timeline, day: int) -> None:
-    """Show the course up to the next decision point, or to the end when none is left."""
+def _reveal_after(attempt: Attempt, timeline: Timeline, position: int) -> None:
+    """Show the events after ``position`` up to the next decision, or all when none is left."""
     revisions = attempt.plans.count() - 1
-    upcoming = decision_days(timeline, day) if revisions < MAX_REVISIONS else []
-    attempt.revealed_until_day = upcoming[0] if upcoming else HORIZON_DAYS - 1
+    upcoming = decision_events(timeline, position) if revisions < MAX_REVISIONS else []
+    attempt.decision_event = upcoming[0] if upcoming else None
     attempt.timeline = timeline.to_dict()
 
 
@@ -488,16 +492,16 @@ def plan_submit(*, attempt: Attempt, plan_input: PlanInput) -> PlanSubmission:
     )
     locked.stage = Stage.OUTCOME
     _reveal_after(locked, timeline, -1)
-    locked.save(update_fields=["stage", "revealed_until_day", "timeline", "last_activity_at"])
+    locked.save(update_fields=["stage", "decision_event", "timeline", "last_activity_at"])
     _sync(attempt, locked)
     return submission
 
 
-def _open_decision_day(attempt: Attempt, timeline: Timeline) -> int:
-    day = attempt.revealed_until_day
-    if day is None or day >= HORIZON_DAYS - 1 or day not in decision_days(timeline, day - 1):
+def _open_decision(attempt: Attempt) -> int:
+    """Position of the event awaiting the learner's decision; refused when none is open."""
+    if attempt.decision_event is None:
         raise AttemptError("There is no relapse or non-response to act on right now.")
-    return day
+    return attempt.decision_event
 
 
 @transaction.atomic
@@ -507,7 +511,8 @@ def plan_revise(*, attempt: Attempt, plan_input: PlanInput) -> PlanSubmission:
     _require_stage(locked, Stage.OUTCOME)
     content = content_of(locked)
     timeline = Timeline.from_dict(locked.timeline)
-    effective_day = _open_decision_day(locked, timeline) + 1
+    decision = _open_decision(locked)
+    effective_day = timeline.events[decision].day + 1
     plan = plan_build(content=content, plan_input=plan_input, start_day=effective_day)
     revised = revise(timeline, effective_day, plan)
     submission = PlanSubmission.objects.create(
@@ -516,8 +521,8 @@ def plan_revise(*, attempt: Attempt, plan_input: PlanInput) -> PlanSubmission:
         effective_day=effective_day,
         plan=plan.to_dict(),
     )
-    _reveal_after(locked, revised, effective_day - 1)
-    locked.save(update_fields=["revealed_until_day", "timeline", "last_activity_at"])
+    _reveal_after(locked, revised, decision)
+    locked.save(update_fields=["decision_event", "timeline", "last_activity_at"])
     _sync(attempt, locked)
     return submission
 
@@ -527,10 +532,8 @@ def outcome_continue(*, attempt: Attempt) -> Attempt:
     """Keep the current plan through a decision point and watch what happens next."""
     locked = _locked(attempt)
     _require_stage(locked, Stage.OUTCOME)
-    timeline = Timeline.from_dict(locked.timeline)
-    day = _open_decision_day(locked, timeline)
-    _reveal_after(locked, timeline, day)
-    locked.save(update_fields=["revealed_until_day", "last_activity_at"])
+    _reveal_after(locked, Timeline.from_dict(locked.timeline), _open_decision(locked))
+    locked.save(update_fields=["decision_event", "last_activity_at"])
     return _sync(attempt, locked)
 
 
@@ -539,7 +542,7 @@ def attempt_finish(*, attempt: Attempt) -> Attempt:
     """Close the outcome, run the counterfactual and score the attempt for the debrief."""
     locked = _locked(attempt)
     _require_stage(locked, Stage.OUTCOME)
-    if locked.revealed_until_day != HORIZON_DAYS - 1:
+    if locked.decision_event is not None:
         raise AttemptError("Decide what to do about the relapse or non-response first.")
     content = content_of(locked)
     timeline = Timeline.from_dict(locked.timeline)

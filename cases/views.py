@@ -410,17 +410,17 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
     content = CaseContent(attempt.case_version.snapshot)
     form = form or PlanForm(content=content)
     context = _plan_context(attempt, Stage.OUTCOME, form)
-    until = attempt.revealed_until_day or 0
+    until = attempt.revealed_until_day
     timeline = Timeline.from_dict(attempt.timeline)
-    events = selectors.events_until(timeline, until)
-    open_decision = attempt.stage == Stage.OUTCOME and until < HORIZON_DAYS - 1
+    events = selectors.event_rows(selectors.revealed_events(attempt, timeline))
+    open_decision = attempt.stage == Stage.OUTCOME and attempt.decision_event is not None
     context.update(
         until=until,
         events=events,
         chart=charts.outcome_chart(attempt.timeline, until, "Your patient's course", events=events),
         decision=open_decision,
-        decision_event=events[-1] if open_decision and events else None,
-        finished_course=until >= HORIZON_DAYS - 1,
+        decision_event=events[-1] if open_decision else None,
+        finished_course=attempt.decision_event is None,
     )
     return context
 
@@ -491,8 +491,8 @@ def debrief(request: HttpRequest, pk: int) -> HttpResponse:
     yours = Timeline.from_dict(attempt.timeline)
     theirs = Timeline.from_dict(attempt.counterfactual)
     last = HORIZON_DAYS - 1
-    your_events = selectors.events_until(yours, last)
-    their_events = selectors.events_until(theirs, last)
+    your_events = selectors.event_rows(yours.events)
+    their_events = selectors.event_rows(theirs.events)
     ideal_weight = yours.patient.ideal_body_weight_kg
     context.update(
         breakdown=attempt.score_breakdown,

@@ -1,5 +1,6 @@
 """Shared set-up for the case tests: the shipped case, and helpers that play it honestly."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from cases import services
 from cases.content import CaseContent
 from cases.models import Case, Stage
-from cases.simulation import EventKind, simulate
+from cases.simulation import EventKind, Timeline, simulate
 
 SHIPPED = [
     Path(settings.BASE_DIR) / "fixtures" / name
@@ -61,22 +62,44 @@ def attempt(shipped_case, learner):
     return services.attempt_start(user=learner, case=shipped_case)
 
 
-def relapsing_seed(case: Case, workup_days: int = 3) -> int:
-    """A seed whose patient relapses under FAST_TAPER, found by running the engine itself."""
-    version = services.case_version_current(case=case)
-    content = CaseContent(version.snapshot)
-    for seed in range(500):
-        patient = services.patient_sample(content=content, seed=seed)
-        data = patient.to_dict()
-        data["days_since_onset"] += workup_days
-        treated = type(patient).from_dict(data)
-        plan = services.plan_build(content=content, plan_input=FAST_TAPER, start_day=0)
-        timeline = simulate(treated, plan, seed, services.engine_parameters(content))
-        first = services.decision_days(timeline, -1)
-        relapse_days = [e.day for e in timeline.events if e.kind is EventKind.RELAPSE]
-        if first and relapse_days and first[0] == relapse_days[0]:
+def fast_taper_timeline(content: CaseContent, seed: int, workup_days: int = 3) -> Timeline:
+    """The outcome ``play_to`` gives this seed, computed with the engine alone."""
+    patient = services.patient_sample(content=content, seed=seed)
+    data = patient.to_dict()
+    data["days_since_onset"] += workup_days
+    treated = type(patient).from_dict(data)
+    plan = services.plan_build(content=content, plan_input=FAST_TAPER, start_day=0)
+    return simulate(treated, plan, seed, services.engine_parameters(content))
+
+
+def seed_where(case: Case, wanted: Callable[[Timeline, int], bool], tries: int = 5000) -> int:
+    """The first seed whose FAST_TAPER outcome satisfies ``wanted(timeline, first decision)``."""
+    content = CaseContent(services.case_version_current(case=case).snapshot)
+    for seed in range(tries):
+        timeline = fast_taper_timeline(content, seed)
+        decisions = services.decision_events(timeline, -1)
+        if decisions and wanted(timeline, decisions[0]):
             return seed
-    raise AssertionError("no relapsing seed in 500")
+    raise AssertionError(f"no such seed in {tries}")
+
+
+def relapsing_seed(case: Case) -> int:
+    """A seed whose patient's first decision under FAST_TAPER is a relapse."""
+
+    def first_decision_is_a_relapse(timeline: Timeline, first: int) -> bool:
+        return timeline.events[first].kind is EventKind.RELAPSE
+
+    return seed_where(case, first_decision_is_a_relapse)
+
+
+def same_day_sequel_seed(case: Case) -> int:
+    """A seed whose first decision event is followed by another event on the same day."""
+
+    def sequel_on_the_same_day(timeline: Timeline, first: int) -> bool:
+        events = timeline.events
+        return first + 1 < len(events) and events[first + 1].day == events[first].day
+
+    return seed_where(case, sequel_on_the_same_day)
 
 
 def open_questions(attempt) -> set[str]:
@@ -137,7 +160,7 @@ def play_to(attempt, stage: Stage, plan: services.PlanInput = FAST_TAPER):
 
 def finish(attempt):
     """From the outcome: re-treat every decision point, then close for the debrief."""
-    while attempt.revealed_until_day < 1824:
+    while attempt.decision_event is not None:
         services.plan_revise(attempt=attempt, plan_input=RETREATMENT)
     services.attempt_finish(attempt=attempt)
     return attempt

@@ -1,13 +1,16 @@
 """The player pages through the test client: permissions, htmx fragments, plain posts, resume."""
 
+import re
 from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases import services
 from cases.models import Attempt, Stage
-from tests.cases.conftest import finish, play_to
+from cases.simulation import Timeline
+from tests.cases.conftest import finish, play_to, same_day_sequel_seed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -232,6 +235,26 @@ def test_the_outcome_page_has_an_accessible_chart_and_timeline(learner_client, a
     assert '<desc id="outcome-chart-desc">' in response.text
     assert "as a table</summary>" in response.text
     assert "Admission bloods" in response.text
+
+
+def test_the_outcome_stops_at_the_decision_event_not_at_the_end_of_its_day(
+    learner_client, shipped_case, learner, monkeypatch
+):
+    seed = same_day_sequel_seed(shipped_case)
+    monkeypatch.setattr(services, "new_seed", lambda: seed)
+    attempt = play_to(services.attempt_start(user=learner, case=shipped_case), Stage.OUTCOME)
+    events = Timeline.from_dict(attempt.timeline).events
+    decision, sequel = events[attempt.decision_event], events[attempt.decision_event + 1]
+    assert sequel.day == decision.day
+
+    response = learner_client.get(reverse("cases:outcome", args=[attempt.pk]))
+
+    shown = re.findall(r'<li class="event event-[a-z_]+">(.*?)</li>', response.text)
+    assert len(shown) == attempt.decision_event + 1
+    assert escape(decision.text) in shown[-1]
+    box = response.text.split('id="decision-heading"')[1]
+    assert f">Day {decision.day}: what now?</h2>" in box
+    assert box.split('<p class="lead">')[1].startswith(escape(decision.text))
 
 
 def test_the_debrief_shows_competencies_model_answer_and_counterfactual(

@@ -21,7 +21,7 @@ from tests.factories import TEST_PASSWORD, UserFactory
 def relapsing_case(transactional_db, monkeypatch):
     for path in SHIPPED:
         call_command("loaddata", str(path), verbosity=0)
-    seed = relapsing_seed(Case.objects.get(slug="typical-cop"), workup_days=3)
+    seed = relapsing_seed(Case.objects.get(slug="typical-cop"))
     monkeypatch.setattr(services, "new_seed", lambda: seed)
     return seed
 
