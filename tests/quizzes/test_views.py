@@ -330,3 +330,11 @@ def test_the_progress_page_shows_history_mastery_and_weakest_topics(learner_clie
     assert quiz.title in page
     assert "Imaging (0%)" in page
     assert f'name="topics" value="{imaging.pk}"' in page
+
+
+def test_the_list_says_how_many_questions_a_drawn_quiz_takes(learner_client):
+    QuizFactory(selection="drawn", draw_count=10, title="Random ten")
+
+    page = learner_client.get(reverse("quizzes:list")).content.decode()
+
+    assert "10 questions drawn at random" in page
