@@ -31,10 +31,8 @@ from cases.models import (
     TestOrder,
 )
 from cases.simulation import (
-    HORIZON_DAYS,
     Adjuncts,
     DoseUnit,
-    EventKind,
     Order,
     Parameters,
     Patient,
@@ -55,10 +53,6 @@ CLOCK_STEPS_HOURS = (4, 24, 72)
 MAX_REVISIONS = 3
 """Decision points after this many revisions are shown but no longer offer a new plan."""
 MAX_TAPER_STEPS = 6
-NO_RESPONSE_SHARE = 0.9
-NO_RESPONSE_LOOKAHEAD_DAYS = 3
-"""A symptom event after which the score stays at or above this share of the day-0 score
-for a few days marks a non-response (the engine's events carry no such flag yet)."""
 
 
 class AttemptError(Exception):
@@ -449,26 +443,14 @@ def treatment_patient(attempt: Attempt) -> Patient:
 
 
 def decision_events(timeline: Timeline, after: int) -> list[int]:
-    """Positions of the events after position ``after`` that call for a decision.
-
-    A relapse, an admission, or no response (a symptom event after which the score stays
-    high). Positions, not days: events later on the same day are still the future.
+    """Positions of the engine's decision points (relapse, admission, non-response) after
+    position ``after``. Positions, not days: events later on the same day are still the future.
     """
-    scores = timeline.series.symptom_score
-    baseline = scores[0] or 0.0
-    positions = []
-    for position, event in enumerate(timeline.events):
-        if position <= after:
-            continue
-        if event.kind in (EventKind.RELAPSE, EventKind.HOSPITALIZATION):
-            positions.append(position)
-        elif event.kind is EventKind.SYMPTOM_CHANGE:
-            later = scores[min(event.day + NO_RESPONSE_LOOKAHEAD_DAYS, HORIZON_DAYS - 1)]
-            if later is not None and later >= NO_RESPONSE_SHARE * baseline:
-                positions.append(position)
-        elif event.kind is EventKind.DEATH:
-            break
-    return positions
+    return [
+        position
+        for position, event in enumerate(timeline.events)
+        if position > after and event.decision_point
+    ]
 
 
 def _reveal_after(attempt: Attempt, timeline: Timeline, position: int) -> None:

@@ -49,6 +49,9 @@ class Happening(StrEnum):
 
     IMPROVEMENT = "improvement"
     NO_IMPROVEMENT = "no_improvement"
+    """Not improved by the failure assessment day, whatever the treatment."""
+    NON_RESPONSE = "non_response"
+    """Still active after the assessment period of adequate glucocorticoid (SUM-MX: 48 h)."""
     WORSENING = "worsening"
     IMAGING_CLEARED = "imaging_cleared"
     IMAGING_RESIDUAL = "imaging_residual"
@@ -241,6 +244,9 @@ class _Run:
         self.ever_improved = False
         self.cause_removed = False
         self.first_treatment_day: int | None = None
+        self.adequate_steroid_since: float | None = None
+        """Start of the unbroken stretch of adequate glucocorticoid in this active episode."""
+        self.non_response_recorded = False
         self.episode_hazard_ratio = 1.0
         self.cumulative_mg = 0.0
         self.failure_day, self.first_year_day = model_breakpoints(params)
@@ -267,6 +273,10 @@ class _Run:
             self.cause_removed = True
         if segment.resection and self.phase is not Phase.CURED:
             self._resect(segment)
+        if not self._adequate_steroid(segment):
+            self.adequate_steroid_since = None
+        elif self.adequate_steroid_since is None:
+            self.adequate_steroid_since = float(segment.start)
         if (
             segment.start == self.failure_day
             and not self.ever_improved
@@ -280,6 +290,10 @@ class _Run:
             self._set_phase(segment.start, Phase.CURED)
         else:
             self._record(segment.start, Happening.RESECTION_FUTILE, segment)
+
+    def _adequate_steroid(self, segment: Segment) -> bool:
+        """A glucocorticoid dose at full potency: what SUM-MX's 48-hour check presumes."""
+        return segment.steroid_mg >= self.params.full_potency_prednisone_mg
 
     @staticmethod
     def _action_active(segment: Segment, action: Action) -> bool:
@@ -301,11 +315,29 @@ class _Run:
                 soonest_name, soonest_wait = name, wait
         for name, level, slope in hazards:
             self.remaining[name] -= level * soonest_wait + 0.5 * slope * soonest_wait**2
+        event_time = time + soonest_wait
+        self._assess_response(time, event_time, segment)
         if soonest_name is None:
             return float(segment.end)
-        event_time = time + soonest_wait
         self._fire(soonest_name, event_time, segment)
         return event_time
+
+    def _assess_response(self, start: float, end: float, segment: Segment) -> None:
+        """Record a non-response if the assessment falls in [start, end), before any event.
+
+        The assessment changes no hazard and draws nothing, so it cannot move any other
+        event: calibration and common random numbers are untouched.
+        """
+        if (
+            self.phase is not Phase.ACTIVE
+            or self.adequate_steroid_since is None
+            or self.non_response_recorded
+        ):
+            return
+        due = self.adequate_steroid_since + self.params.non_response_assessment_days
+        if start <= due < end:
+            self.non_response_recorded = True
+            self._record(due, Happening.NON_RESPONSE, segment)
 
     def _hazards(self, segment: Segment, time: float) -> list[tuple[str, float, float]]:
         """(clock name, hazard now, hazard slope per day) for every clock that is running."""
@@ -463,6 +495,8 @@ class _Run:
             self.behaviour = BEHAVIOURS[Disease.TYPICAL_COP]
         self._record(time, Happening.RELAPSE, segment)
         self._set_phase(time, Phase.ACTIVE)
+        self.non_response_recorded = False
+        self.adequate_steroid_since = time if self._adequate_steroid(segment) else None
         self.remaining["imaging"] = math.inf
         self.remaining["response"] = self.draws.clock("response", self.episode)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from .model import Happening, Occurrence
+from .parameters import Parameters
 from .patient import Disease, Patient
 from .sources import Source
 
@@ -25,6 +26,18 @@ class EventKind(StrEnum):
 
 
 Narration = tuple[EventKind, str, Source]
+
+DECISION_POINTS = frozenset(
+    {
+        Happening.RELAPSE,
+        Happening.NON_RESPONSE,
+        Happening.NO_IMPROVEMENT,
+        Happening.WORSENING,
+        Happening.PNEUMOCYSTIS,
+    }
+)
+"""Happenings that call for the learner to rethink the plan: a relapse, no response to
+treatment, or an admission (NEJM, SUM-MX). The case player stops the course at each."""
 
 IMPROVEMENT_BY_THERAPY: dict[str, Narration] = {
     "glucocorticoid": (
@@ -189,11 +202,23 @@ CLEARING: tuple[Narration, Narration] = (
 )
 
 
-def narrate(occurrence: Occurrence, patient: Patient) -> tuple[Narration, ...]:
+def narrate(occurrence: Occurrence, patient: Patient, params: Parameters) -> tuple[Narration, ...]:
     """Kind, sentence and source of each learner event one model event produces."""
     if occurrence.happening is Happening.IMAGING_CLEARED:
         return CLEARING
+    if occurrence.happening is Happening.NON_RESPONSE:
+        return (_non_response(params),)
     return (_narrate_one(occurrence, patient),)
+
+
+def _non_response(params: Parameters) -> Narration:
+    hours = params.non_response_assessment_days * 24
+    return (
+        EventKind.SYMPTOM_CHANGE,
+        f"After {hours:.0f} hours of a full steroid dose there is no sign of improvement. "
+        "Question the diagnosis now, or treat this as steroid-refractory.",
+        Source.SUM_MX,
+    )
 
 
 def _narrate_one(occurrence: Occurrence, patient: Patient) -> Narration:

@@ -136,6 +136,13 @@ class Parameters:
         "Day by which a patient not yet improved counts as a treatment failure; SUM-MX's "
         "two-week checkpoint for observation, applied to every plan.",
     )
+    non_response_assessment_days: float = _param(
+        2.0,
+        Source.SUM_MX,
+        "Days of adequate glucocorticoid (prednisone-equivalent at or above "
+        "full_potency_prednisone_mg) without improvement after which the learner is asked to "
+        "reconsider the diagnosis or treat as refractory; SUM-MX: 48 h.",
+    )
     # --- relapse ---------------------------------------------------------------------------
     relapse_rate_per_day: float = _param(
         0.00021,

@@ -11,7 +11,7 @@ import numpy as np
 
 from .diseases import behaviour_for
 from .model import Course, Phase, RandomDraws, model_breakpoints, run_course
-from .narrative import EventKind, narrate, presentation
+from .narrative import DECISION_POINTS, EventKind, narrate, presentation
 from .parameters import Parameters
 from .patient import Disease, Patient
 from .plan import HORIZON_DAYS, LAST_DAY, Plan, PlanRevision, plan_history
@@ -33,19 +33,36 @@ PROGRESSION_DAYS = 20.0
 
 @dataclass(frozen=True)
 class Event:
-    """Something the learner sees on ``day``, with the source of the rule that produced it."""
+    """Something the learner sees on ``day``, with the source of the rule that produced it.
+
+    ``decision_point`` marks a relapse, an admission or a non-response: the moment a
+    clinician would rethink the plan, where a player stops to let the learner decide.
+    """
 
     day: int
     kind: EventKind
     text: str
     source: Source
+    decision_point: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"day": self.day, "kind": self.kind.value, "text": self.text, "source": self.source}
+        return {
+            "day": self.day,
+            "kind": self.kind.value,
+            "text": self.text,
+            "source": self.source,
+            "decision_point": self.decision_point,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Event:
-        return cls(data["day"], EventKind(data["kind"]), data["text"], Source(data["source"]))
+        return cls(
+            data["day"],
+            EventKind(data["kind"]),
+            data["text"],
+            Source(data["source"]),
+            bool(data.get("decision_point", False)),
+        )
 
 
 @dataclass(frozen=True)
@@ -135,7 +152,7 @@ def simulate(
         patient=patient,
         history=history,
         seed=seed,
-        events=_events(patient, course),
+        events=_events(patient, course, params),
         series=_series(patient, course, segments),
         parameter_overrides=params.overrides(),
     )
@@ -163,12 +180,16 @@ def schedule_for(
     return compile_schedule(history, patient.ideal_body_weight_kg, model_breakpoints(params))
 
 
-def _events(patient: Patient, course: Course) -> tuple[Event, ...]:
+def _events(patient: Patient, course: Course, params: Parameters) -> tuple[Event, ...]:
     opening = [Event(0, kind, text, source) for kind, text, source in presentation(patient)]
     later = [
-        Event(min(int(occurrence.time), LAST_DAY), *narration)
+        Event(
+            min(int(occurrence.time), LAST_DAY),
+            *narration,
+            decision_point=occurrence.happening in DECISION_POINTS,
+        )
         for occurrence in course.occurrences
-        for narration in narrate(occurrence, patient)
+        for narration in narrate(occurrence, patient, params)
     ]
     return (*opening, *later)
 

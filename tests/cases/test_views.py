@@ -9,8 +9,8 @@ from django.utils.html import escape
 
 from cases import services
 from cases.models import Attempt, Stage
-from cases.simulation import Timeline
-from tests.cases.conftest import finish, play_to, same_day_sequel_seed
+from cases.simulation import EventKind, Timeline
+from tests.cases.conftest import finish, play_to, same_day_sequel_seed, seed_where
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -255,6 +255,24 @@ def test_the_outcome_stops_at_the_decision_event_not_at_the_end_of_its_day(
     box = response.text.split('id="decision-heading"')[1]
     assert f">Day {decision.day}: what now?</h2>" in box
     assert box.split('<p class="lead">')[1].startswith(escape(decision.text))
+
+
+def test_no_improvement_after_48_hours_of_steroid_asks_the_learner_to_decide(
+    learner_client, shipped_case, learner, monkeypatch
+):
+    seed = seed_where(
+        shipped_case,
+        lambda timeline, first: timeline.events[first].kind is EventKind.SYMPTOM_CHANGE,
+    )
+    monkeypatch.setattr(services, "new_seed", lambda: seed)
+    attempt = play_to(services.attempt_start(user=learner, case=shipped_case), Stage.OUTCOME)
+
+    response = learner_client.get(reverse("cases:outcome", args=[attempt.pk]))
+
+    box = response.text.split('id="decision-heading"')[1]
+    assert ">Day 2: what now?</h2>" in box
+    assert "After 48 hours of a full steroid dose there is no sign of improvement" in box
+    assert "(Clinical summary: management of COP (2025))" in response.text
 
 
 def test_the_debrief_shows_competencies_model_answer_and_counterfactual(
