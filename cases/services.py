@@ -371,8 +371,8 @@ def diagnosis_submit(
 class PlanInput:
     """The plan form's content: one main order, its taper and the adjuncts.
 
-    Day numbers are relative to the day the plan starts; services shift them onto the
-    timeline, so the same form serves the first plan and every revision.
+    Day numbers are relative to the day the plan starts (``Plan.shifted`` moves them onto
+    the timeline), so the same form serves the first plan and every revision.
     """
 
     agent: str
@@ -383,8 +383,11 @@ class PlanInput:
     adjuncts: dict[str, bool] = field(default_factory=dict)
 
 
-def plan_build(*, content: CaseContent, plan_input: PlanInput, start_day: int) -> Plan:
-    """Turn the form into an engine plan, with the engine's own dose rules as the check."""
+def plan_build(*, content: CaseContent, plan_input: PlanInput) -> Plan:
+    """Turn the form into an engine plan from its own day 0, checked by the engine's dose rules.
+
+    A revision moves it onto the timeline with ``Plan.shifted``.
+    """
     if plan_input.agent not in content.therapy_by_agent:
         raise AttemptError("Choose a therapy offered in this case.")
     agent = get_agent(plan_input.agent)
@@ -408,7 +411,6 @@ def plan_build(*, content: CaseContent, plan_input: PlanInput, start_day: int) -
             agent=agent.name,
             dose=plan_input.dose if agent.takes_dose else None,
             unit=unit,
-            start_day=start_day,
             duration_days=plan_input.duration_days,
             taper=tuple(TaperStep(float(dose), int(days)) for dose, days in plan_input.taper),
         )
@@ -467,7 +469,7 @@ def plan_submit(*, attempt: Attempt, plan_input: PlanInput) -> PlanSubmission:
     locked = _locked(attempt)
     _require_stage(locked, Stage.PLAN)
     content = content_of(locked)
-    plan = plan_build(content=content, plan_input=plan_input, start_day=0)
+    plan = plan_build(content=content, plan_input=plan_input)
     timeline = simulate(treatment_patient(locked), plan, locked.seed, engine_parameters(content))
     submission = PlanSubmission.objects.create(
         attempt=locked, number=0, effective_day=0, plan=plan.to_dict()
@@ -495,7 +497,7 @@ def plan_revise(*, attempt: Attempt, plan_input: PlanInput) -> PlanSubmission:
     timeline = Timeline.from_dict(locked.timeline)
     decision = _open_decision(locked)
     effective_day = timeline.events[decision].day + 1
-    plan = plan_build(content=content, plan_input=plan_input, start_day=effective_day)
+    plan = plan_build(content=content, plan_input=plan_input).shifted(effective_day)
     revised = revise(timeline, effective_day, plan)
     submission = PlanSubmission.objects.create(
         attempt=locked,

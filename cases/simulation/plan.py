@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .agents import Action, Agent, DoseUnit, get_agent
@@ -186,6 +186,17 @@ class Plan:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "orders", tuple(self.orders))
+
+    def shifted(self, days: int) -> Plan:
+        """The same plan ``days`` later on the timeline: every order starts that much later.
+
+        A plan is written from its own day 0 (a form, a built-in); a revision that takes
+        effect on day N runs ``plan.shifted(N)``. An order pushed past the last day is a
+        ValueError naming ``start_day``.
+        """
+        _check_int_range("days", days, 0, LAST_DAY)
+        orders = tuple(replace(order, start_day=order.start_day + days) for order in self.orders)
+        return replace(self, orders=orders)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -68,7 +68,7 @@ def fast_taper_timeline(content: CaseContent, seed: int, workup_days: int = 3) -
     data = patient.to_dict()
     data["days_since_onset"] += workup_days
     treated = type(patient).from_dict(data)
-    plan = services.plan_build(content=content, plan_input=FAST_TAPER, start_day=0)
+    plan = services.plan_build(content=content, plan_input=FAST_TAPER)
     return simulate(treated, plan, seed, services.engine_parameters(content))
 
 

@@ -115,3 +115,14 @@ def test_secondary_op_without_a_cause_is_rejected(typical_patient):
     data = {**typical_patient.to_dict(), "disease": "secondary_op"}
     with pytest.raises(ValueError, match="secondary_cause must be one of"):
         Patient.from_dict(data)
+
+
+def test_shifting_a_plan_past_the_last_day_names_start_day():
+    with pytest.raises(ValueError, match="start_day must be a whole number between 0 and 1824"):
+        get_plan("methylprednisolone-pulse").shifted(1824)
+
+
+@pytest.mark.parametrize("days", [-1, 2.5, True])
+def test_shifting_a_plan_by_a_negative_or_fractional_count_is_rejected(days):
+    with pytest.raises(ValueError, match="days must be a whole number between 0 and 1824"):
+        get_plan("prednisone-standard").shifted(days)

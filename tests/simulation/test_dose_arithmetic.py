@@ -81,3 +81,16 @@ def test_pulse_plan_gives_1250_mg_prednisone_equivalent_for_three_days(typical_p
 
 def test_a_resection_order_lasts_one_day_unless_told_otherwise():
     assert Order("surgical_resection", start_day=30).duration_days == 1
+
+
+def test_a_shifted_plan_gives_the_same_doses_that_many_days_later():
+    plan = get_plan("methylprednisolone-pulse")
+
+    later = plan.shifted(30)
+
+    for original, moved in zip(plan.orders, later.orders, strict=True):
+        assert [(p.start + 30, p.end + 30, p.daily_mg) for p in original.dose_pieces(60.0)] == [
+            (p.start, p.end, p.daily_mg) for p in moved.dose_pieces(60.0)
+        ]
+    assert later.adjuncts == plan.adjuncts
+    assert later.name == plan.name
