@@ -133,7 +133,5 @@ def quiz_progress(user) -> dict[str, object]:
         "quiz_history_oldest_first": list(reversed(history)),
         "quiz_mastery": sorted(mastery, key=lambda topic: str(topic)),
         "quiz_weakest_topics": mastery[:WEAKEST_TOPICS_SHOWN],
-        "quiz_due_count": ReviewCard.objects.filter(
-            user=user, due__lte=timezone.now(), question__status="published"
-        ).count(),
+        "quiz_due_count": review_cards_due(user=user).count(),
     }

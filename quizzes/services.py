@@ -26,6 +26,7 @@ from quizzes.models import (
     ReviewCard,
     Topic,
 )
+from quizzes.selectors import review_cards_due
 
 MAX_SECONDS_ON_ONE_ANSWER = 3600
 REVIEW_SESSION_SIZE = 20
@@ -390,9 +391,9 @@ def review_quiz_create(*, user, now: datetime | None = None) -> Quiz:
     """A tutor-mode session of the questions due for review, most overdue first."""
     now = now or timezone.now()
     due = list(
-        ReviewCard.objects.filter(user=user, due__lte=now, question__status="published")
-        .order_by("due")
-        .values_list("question_id", flat=True)[:REVIEW_SESSION_SIZE]
+        review_cards_due(user=user, now=now).values_list("question_id", flat=True)[
+            :REVIEW_SESSION_SIZE
+        ]
     )
     if not due:
         raise QuizError("Nothing is due for review now.")

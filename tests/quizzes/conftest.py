@@ -4,12 +4,6 @@ from quizzes.models import Attempt, Response
 from tests.factories import QuestionFactory, QuizFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Every test makes users; the production hasher would spend most of the run hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def quiz(db):
     """An untimed tutor quiz of three single-answer questions (option 1 is right)."""
