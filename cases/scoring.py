@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from cases.content import CaseContent
 from cases.models import Appropriateness, CaseDiagnosis, ManagementRule
@@ -35,12 +35,25 @@ HARM_KINDS = (EventKind.ADVERSE_EVENT, EventKind.DEATH, EventKind.HOSPITALIZATIO
 
 @dataclass(frozen=True)
 class Check:
-    """One line of the debrief: what was checked, the share earned and why."""
+    """One line of the debrief: what was checked, the share earned and why.
+
+    A check that was not due (no prophylaxis needed at a low dose) earns full credit, and
+    ``due=False`` lets the debrief say "not due" rather than claim a 100 % success.
+    """
 
     label: str
     weight: float
     earned: float
     note: str
+    due: bool = True
+
+
+class RuleOutcome(NamedTuple):
+    """What one management rule made of a plan."""
+
+    passed: bool
+    note: str
+    due: bool = True
 
 
 @dataclass(frozen=True)
@@ -245,50 +258,57 @@ def _steroid_profile(plan: Plan, ideal_weight: float) -> tuple[float, int]:
     return top, days
 
 
-def rule_check(rule: dict[str, Any], plan: Plan, ideal_weight: float) -> tuple[bool, str]:
-    """Apply one management rule to a plan: (passed, what the plan did)."""
+def rule_check(rule: dict[str, Any], plan: Plan, ideal_weight: float) -> RuleOutcome:
+    """Apply one management rule to a plan: whether it passed, what the plan did, if due."""
     order = _main_order(plan)
     kind = ManagementRule.Kind(rule["kind"])
     low, high = rule["low"], rule["high"]
     top_mg, steroid_days = _steroid_profile(plan, ideal_weight)
     adjuncts = plan.adjuncts
     if order is None:
-        return False, "No treatment was ordered."
+        return RuleOutcome(False, "No treatment was ordered.")
     agent = get_agent(order.agent)
     start_mg = agent.daily_mg(order.dose, order.unit, ideal_weight) if order.dose else 0.0
     if kind is ManagementRule.Kind.AGENT_IN:
-        return order.agent in rule["agents"], f"You chose {agent.label.lower()}."
+        return RuleOutcome(order.agent in rule["agents"], f"You chose {agent.label.lower()}.")
     if kind is ManagementRule.Kind.DOSE_PER_KG_BETWEEN:
         per_kg = start_mg / ideal_weight
-        return low <= round(per_kg, 3) <= high, f"Your starting dose was {per_kg:.2f} mg/kg/day."
+        return RuleOutcome(
+            low <= round(per_kg, 3) <= high, f"Your starting dose was {per_kg:.2f} mg/kg/day."
+        )
     if kind is ManagementRule.Kind.DAILY_MG_AT_MOST:
         asked = order.dose * ideal_weight if order.unit == "mg/kg/day" else order.dose or 0
         capped = asked > start_mg
         note = f"{start_mg:.0f} mg/day" + (" after the cap" if capped else "")
-        return start_mg <= high, note + "."
+        return RuleOutcome(start_mg <= high, note + ".")
     if kind is ManagementRule.Kind.INITIAL_DAYS_BETWEEN:
         days = order.duration_days or 0
-        return low <= days <= high, f"Full dose for {days} days."
+        return RuleOutcome(low <= days <= high, f"Full dose for {days} days.")
     if kind is ManagementRule.Kind.COURSE_DAYS_AT_LEAST:
-        return order.total_days >= low, f"The course lasted {order.total_days} days."
+        return RuleOutcome(order.total_days >= low, f"The course lasted {order.total_days} days.")
     if kind is ManagementRule.Kind.TAPER_STEPS_AT_LEAST:
-        return len(order.taper) >= low, f"{len(order.taper)} taper steps."
+        return RuleOutcome(len(order.taper) >= low, f"{len(order.taper)} taper steps.")
     if kind is ManagementRule.Kind.PJP_PROPHYLAXIS_ABOVE_MG:
-        due = top_mg > high
-        ok = adjuncts.pneumocystis_prophylaxis or not due
-        return (
-            ok,
-            f"Peak {top_mg:.0f} mg/day; prophylaxis {_given(adjuncts.pneumocystis_prophylaxis)}.",
-        )
+        if top_mg <= high:
+            return _not_due(f"the dose peaked at {top_mg:.0f} mg/day, never above {high:g}.")
+        given = adjuncts.pneumocystis_prophylaxis
+        return RuleOutcome(given, f"Peak {top_mg:.0f} mg/day; prophylaxis {_given(given)}.")
     if kind is ManagementRule.Kind.BONE_PROTECTION_COURSE_DAYS:
-        due = steroid_days >= low
-        ok = adjuncts.bone_protection or not due
-        return (
-            ok,
-            f"{steroid_days} days on steroids; bone protection {_given(adjuncts.bone_protection)}.",
+        if steroid_days < low:
+            return _not_due(f"{steroid_days} days on steroids, fewer than {low:g}.")
+        given = adjuncts.bone_protection
+        return RuleOutcome(
+            given, f"{steroid_days} days on steroids; bone protection {_given(given)}."
         )
+    if not steroid_days:
+        return _not_due("no steroid was given.")
     monitored = adjuncts.glucose_monitoring and adjuncts.blood_pressure_monitoring
-    return monitored or not steroid_days, f"Glucose and blood-pressure checks {_given(monitored)}."
+    return RuleOutcome(monitored, f"Glucose and blood-pressure checks {_given(monitored)}.")
+
+
+def _not_due(reason: str) -> RuleOutcome:
+    """Nothing was owed, so nothing was missed: full credit, said as not due."""
+    return RuleOutcome(True, f"Not due: {reason}", due=False)
 
 
 RULE_LABELS = {
@@ -323,17 +343,27 @@ def management_checks(
     ideal_weight = timeline.patient.ideal_body_weight_kg
     checks = []
     for rule in content.management_rules:
-        passed, note = rule_check(rule, first, ideal_weight)
-        checks.append(Check(rule_label(rule), rule["weight"], 1.0 if passed else 0.0, note))
-    relapsed = any(event.kind is EventKind.RELAPSE for event in timeline.events)
-    if relapsed:
-        revised = len(plans) > 1
+        outcome = rule_check(rule, first, ideal_weight)
+        checks.append(
+            Check(
+                rule_label(rule),
+                rule["weight"],
+                1.0 if outcome.passed else 0.0,
+                outcome.note,
+                outcome.due,
+            )
+        )
+    relapse_day = next((e.day for e in timeline.events if e.kind is EventKind.RELAPSE), None)
+    if relapse_day is not None:
+        retreated = any(plan.effective_day > relapse_day for plan in plans[1:])
         checks.append(
             Check(
                 "Relapse re-treated",
                 1,
-                1.0 if revised else 0.0,
-                "You revised the plan." if revised else "The relapse was left untreated.",
+                1.0 if retreated else 0.0,
+                f"You revised the plan after the relapse on day {relapse_day}."
+                if retreated
+                else f"The relapse on day {relapse_day} was left untreated.",
             )
         )
     return checks

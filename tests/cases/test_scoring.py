@@ -1,9 +1,21 @@
 """The debrief rubric on plain data."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from cases import scoring
-from cases.simulation import Adjuncts, DoseUnit, Order, Plan, TaperStep
+from cases.simulation import (
+    Adjuncts,
+    DoseUnit,
+    EventKind,
+    Order,
+    Plan,
+    TaperStep,
+    get_plan,
+    get_profile,
+    simulate,
+)
 
 QUESTION = {
     "multiple": True,
@@ -70,14 +82,78 @@ def rule(kind, low=None, high=None, agents=()):
     ],
 )
 def test_management_rules_check_the_plan(the_rule, the_plan, passed):
-    assert scoring.rule_check(the_rule, the_plan, IDEAL_WEIGHT)[0] is passed
+    assert scoring.rule_check(the_rule, the_plan, IDEAL_WEIGHT).passed is passed
 
 
 def test_the_cap_is_reported_when_a_weight_based_dose_exceeds_it():
-    passed, note = scoring.rule_check(rule("daily_mg_at_most", high=60), plan(1.0), 80.0)
+    outcome = scoring.rule_check(rule("daily_mg_at_most", high=60), plan(1.0), 80.0)
 
-    assert passed
-    assert note == "60 mg/day after the cap."
+    assert outcome.passed
+    assert outcome.note == "60 mg/day after the cap."
+
+
+CLARITHROMYCIN = Plan((Order("clarithromycin", 1000, DoseUnit.MG_PER_DAY, 0, 91),))
+
+
+@pytest.mark.parametrize(
+    ("the_rule", "the_plan", "note"),
+    [
+        (
+            rule("pjp_prophylaxis_above_mg", high=20),
+            plan(0.25),
+            "Not due: the dose peaked at 18 mg/day, never above 20.",
+        ),
+        (
+            rule("bone_protection_course_days", 90),
+            plan(days=14, taper=(TaperStep(0.25, 14),)),
+            "Not due: 28 days on steroids, fewer than 90.",
+        ),
+        (rule("monitoring_on_steroids"), CLARITHROMYCIN, "Not due: no steroid was given."),
+    ],
+)
+def test_a_rule_that_was_not_due_says_so_and_costs_nothing(the_rule, the_plan, note):
+    outcome = scoring.rule_check(the_rule, the_plan, IDEAL_WEIGHT)
+
+    assert outcome == scoring.RuleOutcome(passed=True, note=note, due=False)
+
+
+def test_a_rule_that_was_due_and_met_is_reported_as_due():
+    outcome = scoring.rule_check(
+        rule("bone_protection_course_days", 90), plan(days=120, bone_protection=True), 70.0
+    )
+
+    assert outcome == scoring.RuleOutcome(True, "120 days on steroids; bone protection given.")
+
+
+def relapse_under_a_short_course():
+    """A typical patient's timeline on the short plan with a relapse after day 10."""
+    patient = get_profile("typical-cop").sample(3)
+    for seed in range(200):
+        timeline = simulate(patient, get_plan("prednisone-short"), seed)
+        relapses = [e.day for e in timeline.events if e.kind is EventKind.RELAPSE]
+        if relapses and relapses[0] > 10:
+            return timeline, relapses[0]
+    raise AssertionError("no relapse after day 10 in 200 seeds")
+
+
+def test_a_revision_before_the_relapse_does_not_count_as_retreating_it():
+    timeline, relapse_day = relapse_under_a_short_course()
+    short = get_plan("prednisone-short")
+    first = SimpleNamespace(plan=short.to_dict(), effective_day=0)
+    early = SimpleNamespace(plan=short.shifted(5).to_dict(), effective_day=5)
+    later = SimpleNamespace(
+        plan=short.shifted(relapse_day + 1).to_dict(), effective_day=relapse_day + 1
+    )
+    no_rules = SimpleNamespace(management_rules=[])
+
+    [early_only] = scoring.management_checks(no_rules, [first, early], timeline)
+    [after] = scoring.management_checks(no_rules, [first, early, later], timeline)
+
+    assert (early_only.earned, early_only.note) == (
+        0.0,
+        f"The relapse on day {relapse_day} was left untreated.",
+    )
+    assert after.earned == 1.0
 
 
 class Submission:

@@ -294,6 +294,15 @@ def test_the_debrief_shows_competencies_model_answer_and_counterfactual(
         assert text in response.text
 
 
+def test_the_debrief_says_not_due_for_bone_protection_after_a_four_week_course(
+    learner_client, finished_attempt
+):
+    response = learner_client.get(reverse("cases:debrief", args=[finished_attempt.pk]))
+
+    row = response.text.split("Bone protection on courses of 90+ days</th>")[1].split("</tr>")[0]
+    assert row == "<td>not due</td><td>Not due: 28 days on steroids, fewer than 90.</td>"
+
+
 @pytest.mark.parametrize("stage", [s for s in Stage if s != Stage.DEBRIEF])
 def test_leaving_and_coming_back_resumes_at_the_same_step_with_nothing_lost(
     client, learner, attempt, stage
