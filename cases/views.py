@@ -6,6 +6,8 @@ with htmx the same view returns the page's fragment ("template#partial") instead
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 
@@ -94,6 +96,30 @@ def _player_context(attempt: Attempt, stage: Stage, **extra: Any) -> dict[str, A
     }
 
 
+def _current_stage(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    return redirect(attempt)
+
+
+def _perform(
+    request: HttpRequest,
+    attempt: Attempt,
+    step: Callable[..., object],
+    *,
+    respond: Callable[[HttpRequest, Attempt], HttpResponse] = _current_stage,
+    **inputs: Any,
+) -> HttpResponse:
+    """Run one service step on the learner's attempt and answer the way every action does.
+
+    A refused step (AttemptError) shows its reason and changes nothing; a done step gets
+    ``respond``: by default the attempt's current stage, or an htmx fragment.
+    """
+    try:
+        step(attempt=attempt, **inputs)
+    except AttemptError as error:
+        return _refuse(request, attempt, str(error))
+    return respond(request, attempt)
+
+
 def _refuse(request: HttpRequest, attempt: Attempt, error: str) -> HttpResponse:
     """A plain post gets the stage page back with the message; htmx gets the message itself."""
     if request.htmx:
@@ -136,11 +162,16 @@ def presentation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def history_ask(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = selectors.attempt_for_user(request.user, pk)
-    try:
-        services.history_ask(attempt=attempt, item_key=request.POST.get("item", ""))
-    except AttemptError as error:
-        return _refuse(request, attempt, str(error))
+    return _perform(
+        request,
+        selectors.attempt_for_user(request.user, pk),
+        services.history_ask,
+        item_key=request.POST.get("item", ""),
+        respond=_history_response,
+    )
+
+
+def _history_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     if request.htmx:
         return render(
             request, "cases/attempt_presentation.html#history", _presentation_context(attempt)
@@ -151,12 +182,7 @@ def history_ask(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def workup_begin(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = selectors.attempt_for_user(request.user, pk)
-    try:
-        services.workup_begin(attempt=attempt)
-    except AttemptError as error:
-        return _refuse(request, attempt, str(error))
-    return redirect(attempt)
+    return _perform(request, selectors.attempt_for_user(request.user, pk), services.workup_begin)
 
 
 # --- work-up ---------------------------------------------------------------------------------
@@ -182,6 +208,13 @@ def _workup_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     return redirect("cases:workup", pk=attempt.pk)
 
 
+def _workup_action(
+    request: HttpRequest, attempt: Attempt, step: Callable[..., object], **inputs: Any
+) -> HttpResponse:
+    """A work-up step answers with the work-up panel (htmx) or the work-up page."""
+    return _perform(request, attempt, step, respond=_workup_response, **inputs)
+
+
 @login_required
 @require_GET
 def workup(request: HttpRequest, pk: int) -> HttpResponse:
@@ -198,11 +231,8 @@ def test_order(request: HttpRequest, pk: int) -> HttpResponse:
     form = TestOrderForm(request.POST, content=CaseContent(attempt.case_version.snapshot))
     if not form.is_valid():
         return _refuse(request, attempt, " ".join(form.errors["investigations"]))
-    try:
-        services.test_order(attempt=attempt, investigation_keys=form.cleaned_data["investigations"])
-    except AttemptError as error:
-        return _refuse(request, attempt, str(error))
-    return _workup_response(request, attempt)
+    keys = form.cleaned_data["investigations"]
+    return _workup_action(request, attempt, services.test_order, investigation_keys=keys)
 
 
 @login_required
@@ -212,22 +242,14 @@ def clock_advance(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClockForm(request.POST)
     if not form.is_valid():
         return _refuse(request, attempt, "Choose how far to move the clock.")
-    try:
-        services.clock_advance(attempt=attempt, hours=form.cleaned_data["hours"])
-    except AttemptError as error:
-        return _refuse(request, attempt, str(error))
-    return _workup_response(request, attempt)
+    hours = form.cleaned_data["hours"]
+    return _workup_action(request, attempt, services.clock_advance, hours=hours)
 
 
 @login_required
 @require_POST
 def workup_finish(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = selectors.attempt_for_user(request.user, pk)
-    try:
-        services.workup_finish(attempt=attempt)
-    except AttemptError as error:
-        return _refuse(request, attempt, str(error))
-    return redirect(attempt)
+    return _perform(request, selectors.attempt_for_user(request.user, pk), services.workup_finish)
 
 
 # --- interpretation --------------------------------------------------------------------------
@@ -256,34 +278,34 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST, content=CaseContent(attempt.case_version.snapshot))
     if not form.is_valid():
         return _refuse(request, attempt, "Choose one of the options shown.")
-    try:
-        services.answer_submit(
-            attempt=attempt,
-            question_key=form.cleaned_data["question"],
-            option_keys=form.cleaned_data["options"],
-        )
-    except AttemptError as error:
-        return _refuse(request, attempt, str(error))
-    if request.htmx:
-        context = _interpretation_context(attempt)
-        question = next(
-            q for q in context["questions"] if q["key"] == form.cleaned_data["question"]
-        )
-        return render(
-            request, "cases/attempt_interpretation.html#question", {**context, "question": question}
-        )
-    return redirect("cases:interpretation", pk=attempt.pk)
+    question_key = form.cleaned_data["question"]
+    return _perform(
+        request,
+        attempt,
+        services.answer_submit,
+        question_key=question_key,
+        option_keys=form.cleaned_data["options"],
+        respond=partial(_answer_response, question_key=question_key),
+    )
+
+
+def _answer_response(request: HttpRequest, attempt: Attempt, question_key: str) -> HttpResponse:
+    """With htmx, the answered question with its explanations; without, the page again."""
+    if not request.htmx:
+        return redirect("cases:interpretation", pk=attempt.pk)
+    context = _interpretation_context(attempt)
+    question = next(q for q in context["questions"] if q["key"] == question_key)
+    return render(
+        request, "cases/attempt_interpretation.html#question", {**context, "question": question}
+    )
 
 
 @login_required
 @require_POST
 def interpretation_finish(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = selectors.attempt_for_user(request.user, pk)
-    try:
-        services.interpretation_finish(attempt=attempt)
-    except AttemptError as error:
-        return _refuse(request, attempt, str(error))
-    return redirect(attempt)
+    return _perform(
+        request, selectors.attempt_for_user(request.user, pk), services.interpretation_finish
+    )
 
 
 # --- diagnosis -------------------------------------------------------------------------------
@@ -458,23 +480,15 @@ def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def outcome_continue(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = selectors.attempt_for_user(request.user, pk)
-    try:
-        services.outcome_continue(attempt=attempt)
-    except AttemptError as error:
-        return _refuse(request, attempt, str(error))
-    return redirect("cases:outcome", pk=attempt.pk)
+    return _perform(
+        request, selectors.attempt_for_user(request.user, pk), services.outcome_continue
+    )
 
 
 @login_required
 @require_POST
 def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = selectors.attempt_for_user(request.user, pk)
-    try:
-        services.attempt_finish(attempt=attempt)
-    except AttemptError as error:
-        return _refuse(request, attempt, str(error))
-    return redirect(attempt)
+    return _perform(request, selectors.attempt_for_user(request.user, pk), services.attempt_finish)
 
 
 # --- debrief ---------------------------------------------------------------------------------

@@ -156,6 +156,35 @@ def test_acting_out_of_order_over_http_shows_why(learner_client, attempt):
     assert attempt.clock_hours == 0
 
 
+OUT_OF_ORDER_AT_THE_PRESENTATION = [
+    ("test-order", {"investigations": ["hrct-chest"]}, "work-up"),
+    ("workup-finish", {}, "work-up"),
+    ("answer", {"question": "ct-features", "options": ["distribution"]}, "interpretation"),
+    ("interpretation-finish", {}, "interpretation"),
+    ("outcome-continue", {}, "outcome"),
+    ("attempt-finish", {}, "outcome"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "stage"), OUT_OF_ORDER_AT_THE_PRESENTATION)
+def test_every_action_taken_too_early_says_why_with_or_without_htmx(
+    learner_client, attempt, name, data, stage
+):
+    url = reverse(f"cases:{name}", args=[attempt.pk])
+    before = Attempt.objects.values().get(pk=attempt.pk)
+    why = f"That step belongs to the {stage} stage; this attempt is at the presentation stage."
+
+    plain = learner_client.post(url, data, follow=True)
+    swapped = learner_client.post(url, data, headers={"HX-Request": "true"})
+
+    assert plain.redirect_chain == [(reverse("cases:presentation", args=[attempt.pk]), 302)]
+    assert why in plain.text
+    assert swapped.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert swapped["HX-Reswap"] == "none"
+    assert why in swapped.text
+    assert Attempt.objects.values().get(pk=attempt.pk) == before
+
+
 def test_answering_with_htmx_returns_the_question_with_explanations(learner_client, attempt):
     play_to(attempt, Stage.INTERPRETATION)
 
