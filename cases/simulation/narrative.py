@@ -216,7 +216,9 @@ def _non_response(params: Parameters) -> Narration:
     return (
         EventKind.SYMPTOM_CHANGE,
         f"After {hours:.0f} hours of a full steroid dose there is no sign of improvement. "
-        "Question the diagnosis now, or treat this as steroid-refractory.",
+        "One management summary says to rethink the diagnosis or treat the disease as "
+        "refractory at this point; the NEJM review says improvement usually starts within "
+        "24 to 72 hours. Decide whether to wait or to act.",
         Source.SUM_MX,
     )
 
