@@ -79,6 +79,7 @@ def case_snapshot(case: Case) -> dict[str, Any]:
                 "prompt": question.prompt,
                 "multiple": question.multiple,
                 "source": question.source,
+                "topic": question.topic.slug if question.topic else "",
                 "options": [
                     {
                         "key": option.key,
@@ -89,9 +90,9 @@ def case_snapshot(case: Case) -> dict[str, Any]:
                     for option in question.options.all()
                 ],
             }
-            for question in case.questions.select_related("result__investigation").prefetch_related(
-                "options"
-            )
+            for question in case.questions.select_related(
+                "result__investigation", "topic"
+            ).prefetch_related("options")
         ],
         "diagnoses": [
             {

@@ -346,6 +346,15 @@ class InterpretationQuestion(models.Model):
     prompt = models.TextField()
     multiple = models.BooleanField(default=False, help_text="More than one option may be right.")
     source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    topic = models.ForeignKey(
+        "quizzes.Topic",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_questions",
+        help_text="Answers count toward the learner's mastery of this topic on My progress, "
+        "together with quiz answers.",
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -646,6 +655,13 @@ class InterpretationAnswer(models.Model):
     question_key = models.SlugField(max_length=60)
     selected = models.JSONField(help_text="Option keys the learner chose.")
     score = models.FloatField()
+    topic_slug = models.SlugField(
+        max_length=120,
+        blank=True,
+        default="",
+        help_text="The question's topic in the case version answered, kept with the answer so "
+        "mastery by topic needs no case content.",
+    )
     answered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

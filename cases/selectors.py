@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from cases import charts, scoring
 from cases.content import CaseContent, citation
-from cases.models import Attempt, Case, Stage
+from cases.models import Attempt, Case, InterpretationAnswer, Stage
 from cases.simulation import Event, Plan, Timeline
+from quizzes.selectors import TopicTally
 
 RESULT_DECIMALS = 1
 
@@ -221,3 +222,14 @@ def case_progress(user: Any) -> dict[str, Any]:
             "chart": charts.score_chart([(a.finished_at, a.score, a.case.title) for a in finished]),
         }
     }
+
+
+def interpretation_tallies(user: Any) -> dict[str, TopicTally]:
+    """The learner's case interpretation answers per topic, for mastery on /progress/."""
+    rows = (
+        InterpretationAnswer.objects.filter(attempt__user=user)
+        .exclude(topic_slug="")
+        .values("topic_slug")
+        .annotate(answers=Count("pk"), earned=Sum("score"))
+    )
+    return {row["topic_slug"]: TopicTally(row["answers"], row["earned"]) for row in rows}

@@ -314,6 +314,7 @@ def answer_submit(
         question_key=question_key,
         selected=chosen,
         score=scoring.question_score(question, chosen),
+        topic_slug=question.get("topic", ""),
     )
     locked.save(update_fields=["last_activity_at"])
     _sync(attempt, locked)

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cases.selectors import case_progress
+from cases.selectors import case_progress, interpretation_tallies
 from edu_site.forms import SignupForm
 from quizzes.selectors import quiz_progress
 
@@ -32,6 +32,6 @@ def signup(request: HttpRequest) -> HttpResponse:
 def progress(request: HttpRequest) -> HttpResponse:
     """One page for both kinds of practice; each app supplies its own section's context."""
     context: dict[str, object] = {}
-    context.update(quiz_progress(request.user))
+    context.update(quiz_progress(request.user, other_tallies=interpretation_tallies(request.user)))
     context.update(case_progress(request.user))
     return render(request, "edu_site/progress.html", context)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import (
     Count,
-    FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -15,7 +16,6 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -106,28 +106,77 @@ def topics_for_practice() -> QuerySet[Topic]:
     )
 
 
-def quiz_progress(user) -> dict[str, object]:
+@dataclass(frozen=True)
+class TopicTally:
+    """Answers given on one topic and the marks they earned (each answer scores 0 to 1)."""
+
+    answers: int
+    earned: float
+
+
+@dataclass(frozen=True)
+class TopicMastery:
+    """A learner's share of marks on one topic, from quizzes and any other practice."""
+
+    topic: Topic
+    answers: int
+    percent: float
+
+    @property
+    def pk(self) -> int:
+        return self.topic.pk
+
+    def __str__(self) -> str:
+        return str(self.topic)
+
+
+def topic_mastery(
+    *, user, other_tallies: Mapping[str, TopicTally] | None = None
+) -> list[TopicMastery]:
+    """Mastery per topic, weakest first, in two queries however many answers there are.
+
+    Quiz answers are tallied here; answers given elsewhere (a case's interpretation
+    questions) arrive as tallies keyed by topic slug, so this app needs no other app.
+    """
+    other_tallies = other_tallies or {}
+    quiz_rows = (
+        Response.objects.filter(
+            attempt__user=user,
+            attempt__state__in=CLOSED_STATES,
+            answered_at__isnull=False,
+            question__topics__isnull=False,
+        )
+        .values("question__topics")
+        .annotate(answers=Count("pk"), earned=Sum("fraction"))
+    )
+    by_topic_id = {
+        row["question__topics"]: TopicTally(row["answers"], row["earned"] or 0.0)
+        for row in quiz_rows
+    }
+    topics = Topic.objects.select_related("parent").filter(
+        Q(pk__in=by_topic_id) | Q(slug__in=other_tallies)
+    )
+    mastery = []
+    for topic in topics:
+        quiz = by_topic_id.get(topic.pk, TopicTally(0, 0.0))
+        other = other_tallies.get(topic.slug, TopicTally(0, 0.0))
+        answers = quiz.answers + other.answers
+        if answers:
+            percent = 100.0 * (quiz.earned + other.earned) / answers
+            mastery.append(TopicMastery(topic=topic, answers=answers, percent=percent))
+    return sorted(mastery, key=lambda entry: (entry.percent, entry.topic.name))
+
+
+def quiz_progress(
+    user, *, other_tallies: Mapping[str, TopicTally] | None = None
+) -> dict[str, object]:
     """Context for the quiz section of /progress/: history, mastery by topic, review queue."""
     history = list(
         Attempt.objects.filter(user=user, state__in=CLOSED_STATES)
         .select_related("quiz")
         .order_by("-finished_at", "-pk")[:HISTORY_SHOWN]
     )
-    mastery = list(
-        Topic.objects.filter(
-            questions__responses__attempt__user=user,
-            questions__responses__attempt__state__in=CLOSED_STATES,
-            questions__responses__answered_at__isnull=False,
-        )
-        .select_related("parent")
-        .annotate(
-            answers=Count("questions__responses"),
-            percent=Cast(100.0, FloatField())
-            * Sum("questions__responses__fraction")
-            / Count("questions__responses"),
-        )
-        .order_by("percent", "name")
-    )
+    mastery = topic_mastery(user=user, other_tallies=other_tallies)
     return {
         "quiz_history": history,
         "quiz_history_oldest_first": list(reversed(history)),

@@ -15,6 +15,7 @@ from cases.simulation import EventKind, Timeline, simulate
 SHIPPED = [
     Path(settings.BASE_DIR) / "fixtures" / name
     for name in (
+        "10_topics.json",
         "20_case_catalogs.json",
         "30_case_typical_cop.json",
     )

@@ -88,7 +88,9 @@ def test_the_admin_publish_action_freezes_a_new_version(educator_client, attempt
         follow=True,
     )
 
-    assert "version 2 published" in response.text
+    next_number = attempt.case_version.number + 1
+    assert f"version {next_number} published" in response.text
+    assert attempt.case.versions.filter(number=next_number).exists()
     assert attempt.case.versions.count() == 2
 
 

@@ -13,12 +13,13 @@ from quizzes import services
 from quizzes.models import Quiz
 from tests.factories import TEST_PASSWORD, UserFactory
 
+TOPICS = settings.BASE_DIR / "fixtures" / "10_topics.json"
 BANK = settings.BASE_DIR / "fixtures" / "50_quiz_bank.json"
 
 
 @pytest.fixture
 def learner_in_browser(page, transactional_db):
-    call_command("loaddata", str(BANK), verbosity=0)
+    call_command("loaddata", str(TOPICS), str(BANK), verbosity=0)
     learner = UserFactory(username="ada")
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("ada")

@@ -8,6 +8,7 @@ from quizzes.models import Choice, Question, Quiz, Topic
 
 pytestmark = pytest.mark.django_db
 
+TOPICS = settings.BASE_DIR / "fixtures" / "10_topics.json"
 BANK = settings.BASE_DIR / "fixtures" / "50_quiz_bank.json"
 CITATIONS = {
     "Clinical summary: COP vs secondary OP (2025)",
@@ -20,7 +21,7 @@ CITATIONS = {
 
 @pytest.fixture
 def bank():
-    call_command("loaddata", str(BANK), verbosity=0)
+    call_command("loaddata", str(TOPICS), str(BANK), verbosity=0)
 
 
 def test_the_bank_has_at_least_twenty_published_questions_each_cited(bank):
@@ -65,6 +66,6 @@ def test_one_tutor_quiz_and_one_timed_exam_are_published(bank):
 def test_loading_the_bank_again_updates_rather_than_duplicates(bank):
     counts = (Question.objects.count(), Choice.objects.count(), Quiz.objects.count())
 
-    call_command("loaddata", str(BANK), verbosity=0)
+    call_command("loaddata", str(TOPICS), str(BANK), verbosity=0)
 
     assert (Question.objects.count(), Choice.objects.count(), Quiz.objects.count()) == counts

@@ -1,0 +1,100 @@
+"""My progress joins both kinds of practice: quizzes and cases."""
+
+from http import HTTPStatus
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import services as case_services
+from cases.models import Case, Stage
+from quizzes import services as quiz_services
+from quizzes.models import Topic
+from tests.cases.conftest import SHIPPED, play_to
+from tests.factories import QuestionFactory, QuizFactory
+from tests.quizzes.conftest import choice_ids
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shipped_case():
+    for path in SHIPPED:
+        call_command("loaddata", str(path), verbosity=0)
+    return Case.objects.get(slug="typical-cop")
+
+
+def answer_quiz_on(learner, topic: Topic, *, right: bool) -> None:
+    quiz = QuizFactory(questions=[QuestionFactory(topics=[topic])])
+    attempt = quiz_services.attempt_start(user=learner, quiz=quiz)
+    response = attempt.responses.select_related("question").get()
+    quiz_services.response_save(
+        attempt=attempt,
+        question_id=response.question_id,
+        choice_ids=choice_ids(response, correct=right)[:1],
+        expected_version=0,
+    )
+    quiz_services.attempt_finish(attempt=attempt)
+
+
+def answer_case_questions(learner, case: Case, *, right: bool):
+    """Play the shipped case to its questions and answer each one right or wrong."""
+    attempt = case_services.attempt_start(user=learner, case=case)
+    play_to(attempt, Stage.INTERPRETATION)
+    ordered = set(attempt.test_orders.values_list("investigation_key", flat=True))
+    content = case_services.content_of(attempt)
+    for question in case_services.questions_available(attempt, content, ordered):
+        options = [option["key"] for option in question["options"] if option["correct"] == right]
+        case_services.answer_submit(
+            attempt=attempt, question_key=question["key"], option_keys=options[:1]
+        )
+    return attempt
+
+
+def mastery_rows(page: str) -> str:
+    return page.split("Mastery by topic", 1)[1].split("</table>", 1)[0]
+
+
+def test_case_answers_count_toward_mastery_with_quiz_answers(learner_client, learner, shipped_case):
+    imaging = Topic.objects.get(slug="imaging")
+    answer_quiz_on(learner, imaging, right=True)
+    answer_case_questions(learner, shipped_case, right=False)
+
+    rows = mastery_rows(learner_client.get(reverse("progress")).text)
+
+    # One quiz answer right and the case's CT question wrong: 1 of 2 marks on imaging.
+    assert "<tr><td>Diagnosis &gt; Imaging</td><td>2</td><td>50%</td></tr>" in rows
+
+
+def test_a_learner_who_only_played_cases_sees_mastery_by_topic(
+    learner_client, learner, shipped_case
+):
+    answer_case_questions(learner, shipped_case, right=True)
+
+    page = learner_client.get(reverse("progress")).text
+
+    assert "You have not finished a quiz yet." in page
+    rows = mastery_rows(page)
+    assert "Bronchoscopy and histology" in rows
+    assert "100%" in rows
+
+
+def test_progress_page_query_count_does_not_grow_with_either_kind_of_practice(
+    learner_client, learner, shipped_case, django_assert_num_queries
+):
+    imaging = Topic.objects.get(slug="imaging")
+    answer_quiz_on(learner, imaging, right=True)
+    answer_case_questions(learner, shipped_case, right=True)
+    play_to(case_services.attempt_start(user=learner, case=shipped_case), Stage.OUTCOME)
+    with CaptureQueriesContext(connection) as at_small_size:
+        assert learner_client.get(reverse("progress")).status_code == HTTPStatus.OK
+
+    for topic_slug in ("presentation", "glucocorticoids", "relapse-and-prognosis"):
+        answer_quiz_on(learner, Topic.objects.get(slug=topic_slug), right=False)
+    for _ in range(2):
+        answer_case_questions(learner, shipped_case, right=False)
+
+    with django_assert_num_queries(len(at_small_size)):
+        assert learner_client.get(reverse("progress")).status_code == HTTPStatus.OK
