@@ -233,3 +233,13 @@ def interpretation_tallies(user: Any) -> dict[str, TopicTally]:
         .annotate(answers=Count("pk"), earned=Sum("score"))
     )
     return {row["topic_slug"]: TopicTally(row["answers"], row["earned"]) for row in rows}
+
+
+def attempts_in_progress(user: Any) -> QuerySet[Attempt]:
+    """Unfinished case attempts, most recently touched first, for the home dashboard."""
+    return (
+        Attempt.objects.filter(user=user)
+        .exclude(stage=Stage.DEBRIEF)
+        .select_related("case")
+        .order_by("-last_activity_at")
+    )

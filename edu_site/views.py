@@ -6,13 +6,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from cases.selectors import attempts_in_progress as case_attempts_in_progress
 from cases.selectors import case_progress, interpretation_tallies
 from edu_site.forms import SignupForm
-from quizzes.selectors import quiz_progress
+from quizzes.selectors import attempts_in_progress as quiz_attempts_in_progress
+from quizzes.selectors import quiz_progress, review_cards_due
+
+DASHBOARD_ROWS = 5
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "edu_site/home.html")
+    """The learner dashboard: what to carry on with, then the three ways to practise."""
+    context: dict[str, object] = {}
+    if request.user.is_authenticated:
+        context = {
+            "open_cases": list(case_attempts_in_progress(request.user)[:DASHBOARD_ROWS]),
+            "open_quizzes": list(quiz_attempts_in_progress(user=request.user)[:DASHBOARD_ROWS]),
+            "due_count": review_cards_due(user=request.user).count(),
+        }
+    return render(request, "edu_site/home.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -88,6 +88,17 @@ def peers_percent_correct(*, question_ids: list[int], excluding_user) -> dict[in
     return {row["question_id"]: round(100 * row["right"] / row["answers"]) for row in rows}
 
 
+def attempts_in_progress(*, user, now: datetime | None = None) -> QuerySet[Attempt]:
+    """Open quiz attempts whose time has not run out, most recent first, for the dashboard."""
+    now = now or timezone.now()
+    return (
+        Attempt.objects.filter(user=user, state=Attempt.State.IN_PROGRESS)
+        .filter(Q(deadline__isnull=True) | Q(deadline__gt=now))
+        .select_related("quiz")
+        .order_by("-started_at")
+    )
+
+
 def review_cards_due(*, user, now: datetime | None = None) -> QuerySet[ReviewCard]:
     now = now or timezone.now()
     return (
