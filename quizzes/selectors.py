@@ -23,6 +23,8 @@ from quizzes.models import Attempt, Choice, Question, Quiz, Response, ReviewCard
 
 CLOSED_STATES = (Attempt.State.FINISHED, Attempt.State.EXPIRED)
 WEAKEST_TOPICS_SHOWN = 3
+MASTERY_TARGET_PERCENT = 80
+"""A topic under this share of marks is offered for practice; our choice, not a source's."""
 HISTORY_SHOWN = 10
 
 
@@ -192,6 +194,8 @@ def quiz_progress(
         "quiz_history": history,
         "quiz_history_oldest_first": list(reversed(history)),
         "quiz_mastery": sorted(mastery, key=lambda topic: str(topic)),
-        "quiz_weakest_topics": mastery[:WEAKEST_TOPICS_SHOWN],
+        "quiz_weakest_topics": [
+            entry for entry in mastery if entry.percent < MASTERY_TARGET_PERCENT
+        ][:WEAKEST_TOPICS_SHOWN],
         "quiz_due_count": review_cards_due(user=user).count(),
     }

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quizzes import services
 from quizzes.models import Attempt, Response
-from tests.factories import QuizFactory, UserFactory
+from tests.factories import QuestionFactory, QuizFactory, TopicFactory, UserFactory
 from tests.quizzes.conftest import choice_ids, response_at
 
 pytestmark = pytest.mark.django_db
@@ -311,8 +311,6 @@ def test_an_educator_sees_item_analysis(educator_client, quiz):
 
 
 def test_the_progress_page_shows_history_mastery_and_weakest_topics(learner_client, learner):
-    from tests.factories import QuestionFactory, TopicFactory
-
     imaging = TopicFactory(name="Imaging")
     quiz = QuizFactory(questions=[QuestionFactory(topics=[imaging])])
     attempt = services.attempt_start(user=learner, quiz=quiz)
@@ -330,6 +328,26 @@ def test_the_progress_page_shows_history_mastery_and_weakest_topics(learner_clie
     assert quiz.title in page
     assert "Imaging (0%)" in page
     assert f'name="topics" value="{imaging.pk}"' in page
+
+
+def test_mastered_topics_are_not_offered_as_weakest(learner_client, learner):
+    imaging = TopicFactory(name="Imaging")
+    quiz = QuizFactory(questions=[QuestionFactory(topics=[imaging])])
+    attempt = services.attempt_start(user=learner, quiz=quiz)
+    first = response_at(attempt, 1)
+    services.response_save(
+        attempt=attempt,
+        question_id=first.question_id,
+        choice_ids=choice_ids(first, correct=True)[:1],
+        expected_version=0,
+    )
+    services.attempt_finish(attempt=attempt)
+
+    page = learner_client.get(reverse("progress")).content.decode()
+
+    assert "Mastery by topic" in page
+    assert "Weakest topics" not in page
+    assert f'name="topics" value="{imaging.pk}"' not in page
 
 
 def test_the_list_says_how_many_questions_a_drawn_quiz_takes(learner_client):
