@@ -5,8 +5,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from cases.models import Case
 from edu_site.management.commands import seed_demo
 from edu_site.roles import EDUCATORS_GROUP
+from quizzes.models import Question, Quiz, Topic
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -81,3 +83,7 @@ def test_seed_demo_loads_the_real_shipped_content():
     call_command("seed_demo")
 
     assert User.objects.filter(username__in=["learner", "educator"]).count() == 2
+    assert Case.objects.get(slug="typical-cop").status == Case.Status.PUBLISHED
+    assert Question.objects.filter(status=Question.Status.PUBLISHED).count() >= 20
+    assert Quiz.objects.filter(owner__isnull=True).count() >= 2
+    assert Topic.objects.filter(case_questions__isnull=False).exists()
