@@ -40,11 +40,13 @@ lint:
 	$(BIN)/python manage.py makemigrations --check --dry-run --noinput
 
 test-sqlite:
-	@echo "== Test suite on SQLite, browser tests included"
-	$(BIN)/pytest -n 2 --dist loadgroup
+	@echo "== Test suite on SQLite"
+	$(BIN)/pytest -n 2 -m "not e2e"
+	@echo "== Browser tests: Playwright driving Chromium against a live server (SQLite)"
+	$(BIN)/pytest -m e2e -v
 
 test-postgres:
-	@echo "== Test suite on PostgreSQL (browser and pure-engine tests ran above)"
+	@echo "== Test suite on PostgreSQL (the browser and pure-engine tests ran above)"
 	@if scripts/postgres_bin_dir.sh >/dev/null 2>&1; then \
 		scripts/with_postgres.sh $(BIN)/pytest -n 2 -m "not e2e" --ignore=tests/simulation; \
 	elif [ "$$CI" = "true" ]; then \

@@ -1,3 +1,5 @@
+import subprocess
+
 import pytest
 from django.db import connection
 
@@ -5,8 +7,19 @@ from tests.factories import EducatorFactory, UserFactory
 
 
 def pytest_report_header(config):
-    """Name the database in the run's header, so CI output shows which backend ran."""
-    return f"database: {connection.vendor} ({connection.settings_dict['ENGINE']})"
+    """Name the database and the browser, so CI output shows what each run used."""
+    from tests.e2e.conftest import CHROMIUM_PATH
+
+    browser = "missing"
+    if CHROMIUM_PATH.exists():
+        version = subprocess.run(
+            [str(CHROMIUM_PATH), "--version"], capture_output=True, text=True, check=False
+        )
+        browser = version.stdout.strip() or str(CHROMIUM_PATH)
+    return [
+        f"database: {connection.vendor} ({connection.settings_dict['ENGINE']})",
+        f"browser for e2e tests: {browser} at {CHROMIUM_PATH}",
+    ]
 
 
 @pytest.fixture(autouse=True)
