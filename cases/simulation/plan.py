@@ -186,15 +186,36 @@ class Plan:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "orders", tuple(self.orders))
+        self._check_no_agent_twice_at_once()
+
+    def _check_no_agent_twice_at_once(self) -> None:
+        """Refuse two orders of one agent on the same day: their doses would add up past the
+        agent's daily cap (two 60 mg prednisone orders), which no catalog range allows."""
+        by_start = sorted(enumerate(self.orders), key=lambda item: item[1].start_day)
+        for (_, earlier), (index, later) in itertools.combinations(by_start, 2):
+            earlier_end = earlier.start_day + earlier.total_days
+            if later.agent == earlier.agent and later.start_day < earlier_end:
+                raise ValueError(
+                    f"orders[{index}].start_day for {later.agent} must be on or after day "
+                    f"{earlier_end}, when the other {later.agent} order ends, not "
+                    f"{later.start_day}: one agent cannot be ordered twice on the same day"
+                )
 
     def shifted(self, days: int) -> Plan:
         """The same plan ``days`` later on the timeline: every order starts that much later.
 
         A plan is written from its own day 0 (a form, a built-in); a revision that takes
         effect on day N runs ``plan.shifted(N)``. An order pushed past the last day is a
-        ValueError naming ``start_day``.
+        ValueError naming the order's ``start_day`` and the range it may take in this plan.
         """
         _check_int_range("days", days, 0, LAST_DAY)
+        latest = LAST_DAY - days
+        for index, order in enumerate(self.orders):
+            if order.start_day > latest:
+                raise ValueError(
+                    f"orders[{index}].start_day must be between 0 and {latest} in a plan that "
+                    f"starts on day {days}, not {order.start_day}"
+                )
         orders = tuple(replace(order, start_day=order.start_day + days) for order in self.orders)
         return replace(self, orders=orders)
 

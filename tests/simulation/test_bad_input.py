@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 
 from cases.simulation import (
@@ -117,9 +119,22 @@ def test_secondary_op_without_a_cause_is_rejected(typical_patient):
         Patient.from_dict(data)
 
 
-def test_shifting_a_plan_past_the_last_day_names_start_day():
-    with pytest.raises(ValueError, match="start_day must be a whole number between 0 and 1824"):
+def test_shifting_a_plan_past_the_last_day_names_the_order_and_its_range():
+    with pytest.raises(
+        ValueError,
+        match=r"orders\[1\]\.start_day must be between 0 and 0 in a plan that starts on day 1824",
+    ):
         get_plan("methylprednisolone-pulse").shifted(1824)
+
+
+def test_one_agent_ordered_twice_on_the_same_day_is_rejected():
+    first = Order("prednisone", 0.75, DoseUnit.MG_PER_KG_PER_DAY, 0, 28)
+    overlapping = Order("prednisone", 20.0, DoseUnit.MG_PER_DAY, 14, 28)
+    with pytest.raises(
+        ValueError, match=r"orders\[1\]\.start_day for prednisone must be on or after day 28"
+    ):
+        Plan((first, overlapping))
+    assert Plan((first, replace(overlapping, start_day=28))).orders[1].start_day == 28
 
 
 @pytest.mark.parametrize("days", [-1, 2.5, True])
