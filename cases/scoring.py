@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from cases.content import CaseContent
 from cases.models import Appropriateness, CaseDiagnosis, ManagementRule
-from cases.simulation import EventKind, Order, Plan, Timeline, get_agent
+from cases.simulation import HORIZON_DAYS, EventKind, Order, Plan, Timeline, get_agent
 
 COMPETENCY_WEIGHTS = {
     "workup": 25,
@@ -241,26 +243,46 @@ def diagnosis_checks(content: CaseContent, diagnosis: Any) -> list[Check]:
     ]
 
 
-def _main_order(plan: Plan) -> Order | None:
+def main_order(plan: Plan) -> Order | None:
+    """The order the management rules judge: the longest glucocorticoid course in the plan.
+
+    A 3-day IV pulse before prednisone, or stopping a culprit drug beside it, is not the
+    course whose dose, length and taper the rules are about, wherever it sits in the list.
+    A plan without a glucocorticoid is judged on its first order.
+    """
+    steroids = [order for order in plan.orders if order.catalog_entry.prednisone_equivalence]
+    if steroids:
+        return max(steroids, key=lambda order: order.total_days)
     return plan.orders[0] if plan.orders else None
 
 
+def _course_days(plan: Plan, main: Order) -> int:
+    """Days from the start of the main course to its end. In a steroid course every
+    glucocorticoid order counts, so a pulse before prednisone belongs to the course."""
+    if main.catalog_entry.prednisone_equivalence:
+        course = [o for o in plan.orders if o.catalog_entry.prednisone_equivalence]
+    else:
+        course = [main]
+    return max(o.start_day + o.total_days for o in course) - min(o.start_day for o in course)
+
+
 def _steroid_profile(plan: Plan, ideal_weight: float) -> tuple[float, int]:
-    """Highest prednisone-equivalent mg/day and number of days on any glucocorticoid."""
-    top, days = 0.0, 0
+    """Highest prednisone-equivalent mg/day and number of days on any glucocorticoid.
+
+    Summed day by day, as the engine does, so concurrent steroid orders add up and a day
+    covered by two orders counts once.
+    """
+    daily = np.zeros(HORIZON_DAYS)
     for order in plan.orders:
-        equivalence = get_agent(order.agent).prednisone_equivalence
-        if not equivalence:
-            continue
+        equivalence = order.catalog_entry.prednisone_equivalence
         for piece in order.dose_pieces(ideal_weight):
-            top = max(top, piece.daily_mg * equivalence)
-            days += (piece.end - piece.start) if piece.daily_mg > 0 else 0
-    return top, days
+            daily[piece.start : piece.end] += piece.daily_mg * equivalence
+    return float(daily.max()), int(np.count_nonzero(daily))
 
 
 def rule_check(rule: dict[str, Any], plan: Plan, ideal_weight: float) -> RuleOutcome:
     """Apply one management rule to a plan: whether it passed, what the plan did, if due."""
-    order = _main_order(plan)
+    order = main_order(plan)
     kind = ManagementRule.Kind(rule["kind"])
     low, high = rule["low"], rule["high"]
     top_mg, steroid_days = _steroid_profile(plan, ideal_weight)
@@ -285,7 +307,8 @@ def rule_check(rule: dict[str, Any], plan: Plan, ideal_weight: float) -> RuleOut
         days = order.duration_days or 0
         return RuleOutcome(low <= days <= high, f"Full dose for {days} days.")
     if kind is ManagementRule.Kind.COURSE_DAYS_AT_LEAST:
-        return RuleOutcome(order.total_days >= low, f"The course lasted {order.total_days} days.")
+        course_days = _course_days(plan, order)
+        return RuleOutcome(course_days >= low, f"The course lasted {course_days} days.")
     if kind is ManagementRule.Kind.TAPER_STEPS_AT_LEAST:
         return RuleOutcome(len(order.taper) >= low, f"{len(order.taper)} taper steps.")
     if kind is ManagementRule.Kind.PJP_PROPHYLAXIS_ABOVE_MG:

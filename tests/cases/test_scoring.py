@@ -85,6 +85,53 @@ def test_management_rules_check_the_plan(the_rule, the_plan, passed):
     assert scoring.rule_check(the_rule, the_plan, IDEAL_WEIGHT).passed is passed
 
 
+PULSE_THEN_PREDNISONE = Plan(
+    (
+        Order("methylprednisolone_pulse", 1000, DoseUnit.MG_PER_DAY, 0, 3),
+        Order(
+            "prednisone",
+            0.75,
+            DoseUnit.MG_PER_KG_PER_DAY,
+            3,
+            28,
+            taper=(TaperStep(0.5, 60), TaperStep(0.25, 120)),
+        ),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("the_rule", "note"),
+    [
+        (rule("agent_in", agents=["prednisone"]), "You chose prednisone, oral, once each morning."),
+        (rule("dose_per_kg_between", 0.5, 1.0), "Your starting dose was 0.75 mg/kg/day."),
+        (rule("daily_mg_at_most", high=60), "52 mg/day."),
+        (rule("initial_days_between", 14, 56), "Full dose for 28 days."),
+        (rule("course_days_at_least", 180), "The course lasted 211 days."),
+        (rule("taper_steps_at_least", 2), "2 taper steps."),
+    ],
+)
+def test_a_pulse_before_prednisone_is_judged_on_the_prednisone_course(the_rule, note):
+    assert scoring.rule_check(the_rule, PULSE_THEN_PREDNISONE, IDEAL_WEIGHT) == (
+        scoring.RuleOutcome(passed=True, note=note)
+    )
+
+
+def test_steroid_orders_on_the_same_days_add_up_and_count_each_day_once():
+    together = Plan(
+        (
+            Order("prednisone", 40, DoseUnit.MG_PER_DAY, 0, 100),
+            Order("methylprednisolone_pulse", 500, DoseUnit.MG_PER_DAY, 0, 3),
+        )
+    )
+
+    pjp = scoring.rule_check(rule("pjp_prophylaxis_above_mg", high=20), together, IDEAL_WEIGHT)
+    bone = scoring.rule_check(rule("bone_protection_course_days", 90), together, IDEAL_WEIGHT)
+
+    assert pjp.note == "Peak 665 mg/day; prophylaxis not given."
+    assert bone.note == "100 days on steroids; bone protection not given."
+
+
 def test_the_cap_is_reported_when_a_weight_based_dose_exceeds_it():
     outcome = scoring.rule_check(rule("daily_mg_at_most", high=60), plan(1.0), 80.0)
 
