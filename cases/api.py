@@ -9,7 +9,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors, services
-from cases.services import CLOCK_STEPS_HOURS, MAX_TAPER_STEPS, AttemptError, PlanInput
+from cases.services import (
+    CLOCK_STEPS_HOURS,
+    MAX_ADDITIONAL_ORDERS,
+    MAX_TAPER_STEPS,
+    AttemptError,
+    OrderInput,
+    PlanError,
+    PlanInput,
+)
 
 
 class CaseOutputSerializer(serializers.Serializer):
@@ -42,7 +50,11 @@ class AttemptOutputSerializer(serializers.Serializer):
 
 
 def _refused(error: AttemptError) -> Response:
-    return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+    """The learner's sentence; a refused plan also names its order (1 is the main one)."""
+    body: dict[str, object] = {"detail": str(error)}
+    if isinstance(error, PlanError) and error.order is not None:
+        body.update(order=error.order, field=error.field)
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 def _attempt_response(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
@@ -119,6 +131,16 @@ class TaperStepSerializer(serializers.Serializer):
     days = serializers.IntegerField()
 
 
+class AdditionalOrderSerializer(serializers.Serializer):
+    """An order after the main one; its start day counts from the plan's day 0."""
+
+    agent = serializers.CharField()
+    start_day = serializers.IntegerField(default=0)
+    dose = serializers.FloatField(allow_null=True, default=None)
+    unit = serializers.CharField(allow_null=True, default=None)
+    duration_days = serializers.IntegerField(allow_null=True, default=None)
+
+
 class PlanInputSerializer(serializers.Serializer):
     agent = serializers.CharField()
     dose = serializers.FloatField(allow_null=True)
@@ -126,6 +148,9 @@ class PlanInputSerializer(serializers.Serializer):
     duration_days = serializers.IntegerField(allow_null=True)
     taper = TaperStepSerializer(many=True, required=False, max_length=MAX_TAPER_STEPS)
     adjuncts = serializers.DictField(child=serializers.BooleanField(), required=False)
+    additional_orders = AdditionalOrderSerializer(
+        many=True, required=False, max_length=MAX_ADDITIONAL_ORDERS
+    )
 
     def plan_input(self) -> PlanInput:
         data = self.validated_data
@@ -136,6 +161,7 @@ class PlanInputSerializer(serializers.Serializer):
             duration_days=data["duration_days"],
             taper=[(step["dose"], step["days"]) for step in data.get("taper", [])],
             adjuncts=data.get("adjuncts", {}),
+            additional_orders=[OrderInput(**order) for order in data.get("additional_orders", [])],
         )
 
 

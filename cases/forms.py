@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 
 from cases.content import CaseContent
 from cases.models import DiagnosisSubmission
-from cases.services import CLOCK_STEPS_HOURS, MAX_TAPER_STEPS, PlanInput
+from cases.services import (
+    CLOCK_STEPS_HOURS,
+    MAX_ADDITIONAL_ORDERS,
+    MAX_TAPER_STEPS,
+    AttemptError,
+    OrderInput,
+    PlanError,
+    PlanInput,
+)
 from cases.simulation import DoseUnit
 
 ADJUNCTS = {
@@ -89,17 +98,53 @@ class DiagnosisForm(forms.Form):
         }
 
 
+@dataclass(frozen=True)
+class OrderRow:
+    """One order's inputs as the plan form lays them out: a fieldset per order."""
+
+    number: int
+    agent: forms.BoundField
+    start_day: forms.BoundField | None
+    dose: forms.BoundField
+    unit: forms.BoundField
+    duration_days: forms.BoundField
+
+    @property
+    def legend(self) -> str:
+        return "Order 1: main treatment" if self.number == 1 else f"Order {self.number}"
+
+    @property
+    def preview_id(self) -> str:
+        """The dose preview's element id; the first keeps the id it has always had."""
+        return "dose-preview" if self.number == 1 else f"dose-preview-{self.number}"
+
+
+def additional_field(number: int, name: str) -> str:
+    """Form field name of input ``name`` of order ``number`` (2 or more)."""
+    return f"order_{number}_{name}"
+
+
+ADDITIONAL_ORDER_NUMBERS = range(2, MAX_ADDITIONAL_ORDERS + 2)
+UNITS = [(unit.value, unit.value) for unit in DoseUnit]
+
+
 class PlanForm(forms.Form):
-    """One main order with its taper, and the adjuncts; the mg shown come from the engine."""
+    """The main order with its taper, up to two further orders, and the adjuncts.
+
+    The main order's fields keep their first names (agent, dose, …); further orders are
+    ``order_N_…`` and count only when a treatment is chosen. Rules live in the engine,
+    reached through ``services.plan_build``; ``add_plan_error`` puts its refusal on the row.
+    """
 
     agent = forms.ChoiceField(label="Agent")
     dose = forms.FloatField(label="Starting dose", required=False)
-    unit = forms.ChoiceField(label="Unit", choices=[(u.value, u.value) for u in DoseUnit])
+    unit = forms.ChoiceField(label="Unit", choices=UNITS)
     duration_days = forms.IntegerField(label="Full-dose duration (days)", required=False)
 
     def __init__(self, *args: Any, content: CaseContent, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agent"].choices = [(t["agent"], t["name"]) for t in content.therapies]
+        therapies = [(t["agent"], t["name"]) for t in content.therapies]
+        self.fields["agent"].choices = therapies
         for step in range(1, MAX_TAPER_STEPS + 1):
             self.fields[f"taper_dose_{step}"] = forms.FloatField(
                 label=f"Step {step} dose", required=False
@@ -107,8 +152,43 @@ class PlanForm(forms.Form):
             self.fields[f"taper_days_{step}"] = forms.IntegerField(
                 label=f"Step {step} days", required=False
             )
+        for number in ADDITIONAL_ORDER_NUMBERS:
+            self._add_order_fields(number, therapies)
         for name, label in ADJUNCTS.items():
             self.fields[name] = forms.BooleanField(label=label, required=False)
+
+    def _add_order_fields(self, number: int, therapies: list[tuple[str, str]]) -> None:
+        """Labels differ from the main order's so each label names one input on the page."""
+        fields = {
+            "agent": forms.ChoiceField(
+                label="Treatment", required=False, choices=[("", "None"), *therapies]
+            ),
+            "start_day": forms.IntegerField(label="Start day", required=False),
+            "dose": forms.FloatField(label="Dose", required=False),
+            "unit": forms.ChoiceField(
+                label="Dose in", required=False, choices=[("", "its usual unit"), *UNITS]
+            ),
+            "duration_days": forms.IntegerField(label="Duration (days)", required=False),
+        }
+        for name, field in fields.items():
+            self.fields[additional_field(number, name)] = field
+
+    def order_rows(self) -> list[OrderRow]:
+        main = OrderRow(1, self["agent"], None, self["dose"], self["unit"], self["duration_days"])
+        return [main, *(self._additional_row(number) for number in ADDITIONAL_ORDER_NUMBERS)]
+
+    def _additional_row(self, number: int) -> OrderRow:
+        def bound(name: str) -> forms.BoundField:
+            return self[additional_field(number, name)]
+
+        return OrderRow(
+            number,
+            bound("agent"),
+            bound("start_day"),
+            bound("dose"),
+            bound("unit"),
+            bound("duration_days"),
+        )
 
     def taper_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
         return [
@@ -125,7 +205,22 @@ class PlanForm(forms.Form):
             dose, days = data.get(f"taper_dose_{step}"), data.get(f"taper_days_{step}")
             if (dose is None) != (days is None):
                 raise forms.ValidationError(f"Taper step {step} needs both a dose and a length.")
+        for number in ADDITIONAL_ORDER_NUMBERS:
+            filled = any(
+                data.get(additional_field(number, name)) is not None
+                for name in ("start_day", "dose", "duration_days")
+            )
+            if filled and not data.get(additional_field(number, "agent")):
+                self.add_error(
+                    additional_field(number, "agent"),
+                    f"Choose a treatment for order {number}, or clear its other fields.",
+                )
         return data
+
+    def _used_order_numbers(self) -> list[int]:
+        """The orders the learner filled in, in page order: blank rows are skipped."""
+        data = self.cleaned_data
+        return [1] + [n for n in ADDITIONAL_ORDER_NUMBERS if data[additional_field(n, "agent")]]
 
     def plan_input(self) -> PlanInput:
         data = self.cleaned_data
@@ -141,4 +236,34 @@ class PlanForm(forms.Form):
             duration_days=data.get("duration_days"),
             taper=taper,
             adjuncts={name: bool(data.get(name)) for name in ADJUNCTS},
+            additional_orders=[
+                self._additional_order(number) for number in self._used_order_numbers()[1:]
+            ],
         )
+
+    def _additional_order(self, number: int) -> OrderInput:
+        def value(name: str) -> Any:
+            return self.cleaned_data[additional_field(number, name)]
+
+        return OrderInput(
+            agent=value("agent"),
+            dose=value("dose"),
+            unit=value("unit") or None,
+            duration_days=value("duration_days"),
+            start_day=0 if value("start_day") is None else value("start_day"),
+        )
+
+    def add_plan_error(self, error: AttemptError) -> None:
+        """Show a refusal beside the input it names, in the row of the order it is about.
+
+        The service numbers the orders it was given, so blank rows are skipped when
+        mapping back; a message about the whole plan goes above the form.
+        """
+        if not isinstance(error, PlanError) or error.order is None:
+            self.add_error(None, str(error))
+            return
+        number = self._used_order_numbers()[error.order - 1]
+        name = error.field if number == 1 else additional_field(number, error.field)
+        if name not in self.fields:
+            name = "agent" if number == 1 else additional_field(number, "agent")
+        self.add_error(name, str(error))

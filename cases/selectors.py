@@ -163,21 +163,21 @@ def event_rows(events: Sequence[Event]) -> list[dict[str, Any]]:
     ]
 
 
-def plan_rows(plan: dict[str, Any], ideal_weight: float, effective_day: int) -> list[dict]:
-    """A submitted plan as a table: each dose level with its days and milligrams."""
-    rows = []
-    for order in Plan.from_dict(plan).orders:
-        for piece in order.dose_pieces(ideal_weight):
-            rows.append(
-                {
-                    "agent": order.catalog_entry.label,
-                    "from_day": piece.start,
-                    "to_day": piece.end - 1,
-                    "daily_mg": round(piece.daily_mg, 1),
-                    "relative_from": piece.start - effective_day,
-                }
-            )
-    return rows
+def plan_summary(plan: dict[str, Any], ideal_weight: float) -> dict[str, Any]:
+    """A plan as its table shows it, the learner's or the recommended one: each dose level
+    of every order with its days and milligrams, and the adjuncts given."""
+    rows = [
+        {
+            "agent": order.catalog_entry.label,
+            "from_day": piece.start,
+            "to_day": piece.end - 1,
+            "daily_mg": round(piece.daily_mg, 1) if order.catalog_entry.takes_dose else None,
+        }
+        for order in Plan.from_dict(plan).orders
+        for piece in order.dose_pieces(ideal_weight)
+    ]
+    adjuncts = [name.replace("_", " ") for name, given in plan["adjuncts"].items() if given]
+    return {"rows": rows, "adjuncts": adjuncts}
 
 
 def case_progress(user: Any) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from cases.content import CaseContent, citation
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
 from cases.models import Attempt, Stage
 from cases.services import AttemptError
-from cases.simulation import HORIZON_DAYS, Patient, Timeline
+from cases.simulation import HORIZON_DAYS, Patient, Timeline, get_agent
 
 
 @login_required
@@ -371,12 +371,7 @@ def _plan_context(attempt: Attempt, stage: Stage, form: PlanForm, **extra: Any) 
         plans=[
             {
                 "submission": plan,
-                "rows": selectors.plan_rows(
-                    plan.plan, patient.ideal_body_weight_kg, plan.effective_day
-                ),
-                "adjuncts": [
-                    name.replace("_", " ") for name, given in plan.plan["adjuncts"].items() if given
-                ],
+                **selectors.plan_summary(plan.plan, patient.ideal_body_weight_kg),
             }
             for plan in attempt.plans.all()
         ],
@@ -399,7 +394,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 services.plan_submit(attempt=attempt, plan_input=form.plan_input())
                 return redirect(attempt)
             except AttemptError as error:
-                form.add_error(None, str(error))
+                form.add_plan_error(error)
         status = HTTPStatus.UNPROCESSABLE_ENTITY
     context = _plan_context(attempt, Stage.PLAN, form)
     return render(request, "cases/attempt_plan.html", context, status=status)
@@ -408,21 +403,31 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def dose_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """The milligrams a dose means for this patient, as the learner types it."""
+    """The milligrams one order's dose means for this patient, as the learner types it.
+
+    ``?order=N`` names the row; its inputs come with the request (htmx includes the row).
+    """
     attempt = selectors.attempt_for_user(request.user, pk)
-    preview = ""
+    form = PlanForm(request.GET, content=CaseContent(attempt.case_version.snapshot))
+    rows = {str(row.number): row for row in form.order_rows()}
+    row = rows.get(request.GET.get("order", "1"), rows["1"])
     try:
-        dose = float(request.GET.get("dose", ""))
+        dose = float(row.dose.value())
         mg = services.dose_daily_mg(
             patient=services.treatment_patient(attempt),
-            agent=request.GET.get("agent", ""),
+            agent=row.agent.value(),
             dose=dose,
-            unit=request.GET.get("unit", ""),
+            unit=row.unit.value(),
         )
-        preview = f"{dose:g} {request.GET['unit']} = {mg:.1f} mg a day for this patient"
-    except (KeyError, ValueError):
+        unit = row.unit.value() or get_agent(row.agent.value()).default_unit
+        preview = f"{dose:g} {unit} = {mg:.1f} mg a day for this patient"
+    except (TypeError, ValueError):
         preview = "Enter a dose to see the milligrams for this patient."
-    return render(request, "cases/includes/plan_form.html#dose-preview", {"preview": preview})
+    return render(
+        request,
+        "cases/includes/plan_form.html#dose-preview",
+        {"preview": preview, "preview_id": row.preview_id},
+    )
 
 
 # --- outcome ---------------------------------------------------------------------------------
@@ -466,7 +471,7 @@ def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
             services.plan_revise(attempt=attempt, plan_input=form.plan_input())
             return redirect("cases:outcome", pk=attempt.pk)
         except AttemptError as error:
-            form.add_error(None, str(error))
+            form.add_plan_error(error)
     if not attempt.stage_reached(Stage.OUTCOME):
         return _refuse(request, attempt, "There is no outcome to revise yet.")
     return render(
@@ -520,14 +525,9 @@ def debrief(request: HttpRequest, pk: int) -> HttpResponse:
         their_chart=charts.outcome_chart(
             attempt.counterfactual, last, "Recommended plan: five years", events=their_events
         ),
-        recommended_rows=selectors.plan_rows(
-            attempt.counterfactual["history"][0]["plan"], ideal_weight, 0
+        recommended=selectors.plan_summary(
+            attempt.counterfactual["history"][0]["plan"], ideal_weight
         ),
-        recommended_adjuncts=[
-            name.replace("_", " ")
-            for name, given in attempt.counterfactual["history"][0]["plan"]["adjuncts"].items()
-            if given
-        ],
         target=content.target_diagnosis,
         diagnoses=[{**d, "citation": citation(d["source"])} for d in content.diagnoses],
         rules=[{**r, "citation": citation(r["source"])} for r in content.management_rules],

@@ -50,6 +50,18 @@ RETREATMENT = services.PlanInput(
     },
 )
 
+PULSE_THEN_PREDNISONE = services.PlanInput(
+    agent="methylprednisolone_pulse",
+    dose=1000,
+    unit="mg/day",
+    duration_days=3,
+    adjuncts={"pneumocystis_prophylaxis": True},
+    additional_orders=[
+        services.OrderInput("prednisone", 0.75, "mg/kg/day", duration_days=28, start_day=3),
+        services.OrderInput("stop_culprit"),
+    ],
+)
+
 
 @pytest.fixture
 def shipped_case(db) -> Case:

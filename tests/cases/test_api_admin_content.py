@@ -52,6 +52,58 @@ def test_the_api_refuses_bad_input_with_the_reason(learner_client, attempt):
     assert "between 0 and 1 mg/kg/day" in response.json()["detail"]
 
 
+def test_the_api_takes_further_orders_through_the_same_service(learner_client, attempt):
+    play_to(attempt, Stage.PLAN)
+
+    response = learner_client.post(
+        reverse("cases-api:plan", args=[attempt.pk]),
+        {
+            "agent": "methylprednisolone_pulse",
+            "dose": 1000,
+            "unit": "mg/day",
+            "duration_days": 3,
+            "additional_orders": [
+                {"agent": "prednisone", "start_day": 3, "dose": 0.5, "duration_days": 28},
+                {"agent": "stop_culprit"},
+            ],
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["stage"] == Stage.OUTCOME
+    orders = attempt.plans.get().plan["orders"]
+    assert [(o["agent"], o["start_day"], o["unit"]) for o in orders] == [
+        ("methylprednisolone_pulse", 0, "mg/day"),
+        ("prednisone", 3, "mg/kg/day"),
+        ("stop_culprit", 0, None),
+    ]
+
+
+def test_the_api_names_the_order_a_refusal_is_about(learner_client, attempt):
+    play_to(attempt, Stage.PLAN)
+
+    response = learner_client.post(
+        reverse("cases-api:plan", args=[attempt.pk]),
+        {
+            "agent": "prednisone",
+            "dose": 0.75,
+            "unit": "mg/kg/day",
+            "duration_days": 28,
+            "additional_orders": [{"agent": "clarithromycin", "dose": 250, "duration_days": 91}],
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {
+        "detail": "Dose for clarithromycin must be between 500 and 1000 mg/day, not 250.",
+        "order": 2,
+        "field": "dose",
+    }
+    assert not attempt.plans.exists()
+
+
 def test_the_api_hides_a_strangers_attempt(client, attempt):
     client.force_login(UserFactory())
 

@@ -6,9 +6,16 @@ import pytest
 
 from cases import services
 from cases.models import Attempt, Case, CaseResult, Stage
-from cases.services import AttemptError
+from cases.services import AttemptError, OrderInput, PlanError
 from cases.simulation import HORIZON_DAYS, EventKind, Timeline
-from tests.cases.conftest import FAST_TAPER, RETREATMENT, finish, play_to, relapsing_seed
+from tests.cases.conftest import (
+    FAST_TAPER,
+    PULSE_THEN_PREDNISONE,
+    RETREATMENT,
+    finish,
+    play_to,
+    relapsing_seed,
+)
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -236,6 +243,85 @@ def test_a_bad_plan_is_refused_with_the_reason_and_changes_nothing(attempt, plan
         services.plan_submit(attempt=attempt, plan_input=plan_input)
 
     assert snapshot_of(attempt) == before
+
+
+def test_a_plan_of_several_orders_is_simulated_with_each_order_on_its_own_days(attempt):
+    play_to(attempt, Stage.OUTCOME, plan=PULSE_THEN_PREDNISONE)
+
+    timeline = Timeline.from_dict(attempt.timeline)
+    prednisone_mg = services.dose_daily_mg(
+        patient=timeline.patient, agent="prednisone", dose=0.75, unit="mg/kg/day"
+    )
+    assert timeline.series.prednisone_mg[0] == 1250.0  # 1 g methylprednisolone, as prednisone
+    assert timeline.series.prednisone_mg[3] == pytest.approx(prednisone_mg, abs=0.01)
+    assert timeline.series.prednisone_mg[31] == 0.0
+    saved = attempt.plans.get(number=0).plan["orders"]
+    assert [(o["agent"], o["start_day"]) for o in saved] == [
+        ("methylprednisolone_pulse", 0),
+        ("prednisone", 3),
+        ("stop_culprit", 0),
+    ]
+    assert saved[2]["dose"] is None
+
+
+def with_second_order(**fields) -> services.PlanInput:
+    """Four weeks of prednisone and one further order built from ``fields``."""
+    return services.PlanInput(
+        "prednisone", 0.75, "mg/kg/day", 28, additional_orders=[OrderInput(**fields)]
+    )
+
+
+@pytest.mark.parametrize(
+    ("plan_input", "field", "message"),
+    [
+        (
+            with_second_order(agent="clarithromycin", dose=2000, duration_days=91),
+            "dose",
+            "Dose for clarithromycin must be between 500 and 1000 mg/day, not 2000.",
+        ),
+        (
+            with_second_order(agent="clarithromycin", dose=1000, start_day=1900),
+            "start_day",
+            "Start day must be a whole number between 0 and 1824, not 1900.",
+        ),
+        (
+            with_second_order(agent="warfarin", dose=5, unit="mg/day"),
+            "agent",
+            "Choose a therapy offered in this case.",
+        ),
+        (
+            with_second_order(agent="prednisone", dose=20, unit="mg/day", start_day=14),
+            "start_day",
+            "Start day for prednisone must be on or after day 28, when the other prednisone "
+            "order ends, not 14: one agent cannot be ordered twice on the same day.",
+        ),
+        (
+            with_second_order(agent="methylprednisolone_pulse", dose=1000),
+            "duration_days",
+            "Duration (days) plus taper for methylprednisolone must be between 1 and 5 days, "
+            "not 1825.",
+        ),
+    ],
+)
+def test_a_bad_further_order_is_refused_naming_its_row_and_changes_nothing(
+    attempt, plan_input, field, message
+):
+    play_to(attempt, Stage.PLAN)
+    before = snapshot_of(attempt)
+
+    with pytest.raises(PlanError) as refusal:
+        services.plan_submit(attempt=attempt, plan_input=plan_input)
+
+    assert (str(refusal.value), refusal.value.order, refusal.value.field) == (message, 2, field)
+    assert snapshot_of(attempt) == before
+
+
+def test_a_revision_must_keep_every_order_within_the_five_years(attempt):
+    content = services.content_of(attempt)
+    late = with_second_order(agent="clarithromycin", dose=1000, duration_days=91, start_day=1800)
+
+    with pytest.raises(PlanError, match="between 0 and 1724 in a plan that starts on day 100"):
+        services.plan_build(content=content, plan_input=late, starts_on_day=100)
 
 
 def test_the_plan_starts_after_the_workup_and_the_outcome_is_simulated(attempt):

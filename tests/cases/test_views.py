@@ -254,6 +254,106 @@ def test_the_dose_preview_shows_the_engine_milligrams_for_this_patient(learner_c
     assert f"= {expected:.1f} mg a day" in response.text
 
 
+def fieldset(page: str, legend: str) -> str:
+    """The markup of the plan form's fieldset with this legend."""
+    return page.split(f"<legend>{legend}</legend>")[1].split("</fieldset>")[0]
+
+
+MAIN_ORDER = {"agent": "prednisone", "dose": "0.75", "unit": "mg/kg/day", "duration_days": "28"}
+
+
+def test_an_error_in_a_further_order_is_shown_in_its_own_row_and_nothing_is_saved(
+    learner_client, attempt
+):
+    play_to(attempt, Stage.PLAN)
+
+    response = learner_client.post(
+        reverse("cases:plan", args=[attempt.pk]),
+        {
+            **MAIN_ORDER,
+            "order_3_agent": "clarithromycin",
+            "order_3_dose": "2000",
+            "order_3_duration_days": "91",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    third = fieldset(response.text, "Order 3")
+    assert (
+        '<ul class="errorlist" id="id_order_3_dose_error"><li>Dose for clarithromycin must be '
+        "between 500 and 1000 mg/day, not 2000.</li></ul>"
+    ) in third
+    assert 'aria-describedby="dose-preview-3 id_order_3_dose_error" aria-invalid="true"' in third
+    assert 'value="2000"' in third
+    assert "errorlist" not in fieldset(response.text, "Order 2")
+    assert "errorlist" not in fieldset(response.text, "Order 1: main treatment")
+    attempt.refresh_from_db()
+    assert attempt.stage == Stage.PLAN
+    assert not attempt.plans.exists()
+
+
+def test_a_further_order_with_a_dose_but_no_treatment_is_refused_on_its_row(
+    learner_client, attempt
+):
+    play_to(attempt, Stage.PLAN)
+
+    response = learner_client.post(
+        reverse("cases:plan", args=[attempt.pk]), {**MAIN_ORDER, "order_2_dose": "500"}
+    )
+
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "Choose a treatment for order 2, or clear its other fields." in fieldset(
+        response.text, "Order 2"
+    )
+    assert not attempt.plans.exists()
+
+
+def test_a_plan_of_several_orders_is_listed_order_by_order_under_your_plans(
+    learner_client, attempt
+):
+    play_to(attempt, Stage.PLAN)
+
+    response = learner_client.post(
+        reverse("cases:plan", args=[attempt.pk]),
+        {
+            "agent": "methylprednisolone_pulse",
+            "dose": "1000",
+            "unit": "mg/day",
+            "duration_days": "3",
+            "order_2_agent": "prednisone",
+            "order_2_start_day": "3",
+            "order_2_dose": "40",
+            "order_2_unit": "mg/day",
+            "order_2_duration_days": "28",
+            "order_3_agent": "stop_culprit",
+        },
+        follow=True,
+    )
+
+    plans = response.text.split("<h2>Your plans</h2>")[1]
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(\d+)\W(\d+)</td><td>(.*?)</td></tr>", plans)
+    assert rows == [
+        ("Methylprednisolone, intravenous pulse", "0", "2", "1000.0"),
+        ("Prednisone, oral, once each morning", "3", "30", "40.0"),
+        ("Stop the culprit drug or exposure", "0", "1824", "no dose"),
+    ]
+
+
+def test_the_dose_preview_of_a_further_order_answers_for_its_own_row(learner_client, attempt):
+    play_to(attempt, Stage.PLAN)
+
+    response = learner_client.get(
+        reverse("cases:dose-preview", args=[attempt.pk]),
+        {"order": "3", "order_3_agent": "clarithromycin", "order_3_dose": "500"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.text == (
+        '<p id="dose-preview-3" class="dose-preview" aria-live="polite">'
+        "500 mg/day = 500.0 mg a day for this patient</p>"
+    )
+
+
 def test_the_outcome_page_has_an_accessible_chart_and_timeline(learner_client, attempt):
     play_to(attempt, Stage.OUTCOME)
 
