@@ -10,11 +10,9 @@ from django.urls import reverse
 
 from cases import services as case_services
 from cases.models import Case, Stage
-from quizzes import services as quiz_services
 from quizzes.models import Topic
 from tests.cases.conftest import SHIPPED, play_to
-from tests.factories import QuestionFactory, QuizFactory
-from tests.quizzes.conftest import choice_ids
+from tests.quizzes.conftest import finish_quiz_on_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -24,19 +22,6 @@ def shipped_case():
     for path in SHIPPED:
         call_command("loaddata", str(path), verbosity=0)
     return Case.objects.get(slug="typical-cop")
-
-
-def answer_quiz_on(learner, topic: Topic, *, right: bool) -> None:
-    quiz = QuizFactory(questions=[QuestionFactory(topics=[topic])])
-    attempt = quiz_services.attempt_start(user=learner, quiz=quiz)
-    response = attempt.responses.select_related("question").get()
-    quiz_services.response_save(
-        attempt=attempt,
-        question_id=response.question_id,
-        choice_ids=choice_ids(response, correct=right)[:1],
-        expected_version=0,
-    )
-    quiz_services.attempt_finish(attempt=attempt)
 
 
 def answer_case_questions(learner, case: Case, *, right: bool):
@@ -59,7 +44,7 @@ def mastery_rows(page: str) -> str:
 
 def test_case_answers_count_toward_mastery_with_quiz_answers(learner_client, learner, shipped_case):
     imaging = Topic.objects.get(slug="imaging")
-    answer_quiz_on(learner, imaging, right=True)
+    finish_quiz_on_topic(learner, imaging, right=True)
     answer_case_questions(learner, shipped_case, right=False)
 
     rows = mastery_rows(learner_client.get(reverse("progress")).text)
@@ -85,14 +70,14 @@ def test_progress_page_query_count_does_not_grow_with_either_kind_of_practice(
     learner_client, learner, shipped_case, django_assert_num_queries
 ):
     imaging = Topic.objects.get(slug="imaging")
-    answer_quiz_on(learner, imaging, right=True)
+    finish_quiz_on_topic(learner, imaging, right=True)
     answer_case_questions(learner, shipped_case, right=True)
     play_to(case_services.attempt_start(user=learner, case=shipped_case), Stage.OUTCOME)
     with CaptureQueriesContext(connection) as at_small_size:
         assert learner_client.get(reverse("progress")).status_code == HTTPStatus.OK
 
     for topic_slug in ("presentation", "glucocorticoids", "relapse-and-prognosis"):
-        answer_quiz_on(learner, Topic.objects.get(slug=topic_slug), right=False)
+        finish_quiz_on_topic(learner, Topic.objects.get(slug=topic_slug), right=False)
     for _ in range(2):
         answer_case_questions(learner, shipped_case, right=False)
 

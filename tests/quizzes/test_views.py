@@ -9,8 +9,13 @@ from django.utils import timezone
 
 from quizzes import services
 from quizzes.models import Attempt, Response
-from tests.factories import QuestionFactory, QuizFactory, TopicFactory, UserFactory
-from tests.quizzes.conftest import choice_ids, response_at
+from tests.factories import QuizFactory, TopicFactory, UserFactory
+from tests.quizzes.conftest import (
+    choice_ids,
+    finish_quiz_on_topic,
+    hand_in_first_answer,
+    response_at,
+)
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -51,7 +56,7 @@ def test_the_list_shows_the_learners_last_result(learner_client, learner, quiz):
 
     page = learner_client.get(reverse("quizzes:list")).content.decode()
 
-    assert quiz.title in page
+    assert attempt.quiz.title in page
     assert "Your last result: <strong>1 / 3</strong>" in page
 
 
@@ -240,15 +245,7 @@ def test_finishing_leads_to_results_explaining_every_option(learner_client, atte
 
 def test_results_show_the_share_of_other_learners_who_were_right(learner_client, attempt, quiz):
     for correct in (True, False):
-        other = services.attempt_start(user=UserFactory(), quiz=quiz)
-        first = response_at(other, 1)
-        services.response_save(
-            attempt=other,
-            question_id=first.question_id,
-            choice_ids=choice_ids(first, correct=correct)[:1],
-            expected_version=0,
-        )
-        services.attempt_finish(attempt=other)
+        hand_in_first_answer(UserFactory(), quiz, right=correct)
     services.attempt_finish(attempt=attempt)
 
     page = learner_client.get(reverse("quizzes:results", args=[attempt.pk])).content.decode()
@@ -312,36 +309,18 @@ def test_an_educator_sees_item_analysis(educator_client, quiz):
 
 def test_the_progress_page_shows_history_mastery_and_weakest_topics(learner_client, learner):
     imaging = TopicFactory(name="Imaging")
-    quiz = QuizFactory(questions=[QuestionFactory(topics=[imaging])])
-    attempt = services.attempt_start(user=learner, quiz=quiz)
-    first = response_at(attempt, 1)
-    services.response_save(
-        attempt=attempt,
-        question_id=first.question_id,
-        choice_ids=choice_ids(first, correct=False)[:1],
-        expected_version=0,
-    )
-    services.attempt_finish(attempt=attempt)
+    attempt = finish_quiz_on_topic(learner, imaging, right=False)
 
     page = learner_client.get(reverse("progress")).content.decode()
 
-    assert quiz.title in page
+    assert attempt.quiz.title in page
     assert "Imaging (0%)" in page
     assert f'name="topics" value="{imaging.pk}"' in page
 
 
 def test_mastered_topics_are_not_offered_as_weakest(learner_client, learner):
     imaging = TopicFactory(name="Imaging")
-    quiz = QuizFactory(questions=[QuestionFactory(topics=[imaging])])
-    attempt = services.attempt_start(user=learner, quiz=quiz)
-    first = response_at(attempt, 1)
-    services.response_save(
-        attempt=attempt,
-        question_id=first.question_id,
-        choice_ids=choice_ids(first, correct=True)[:1],
-        expected_version=0,
-    )
-    services.attempt_finish(attempt=attempt)
+    finish_quiz_on_topic(learner, imaging, right=True)
 
     page = learner_client.get(reverse("progress")).content.decode()
 
