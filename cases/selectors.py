@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from cases import charts, scoring
 from cases.content import CaseContent, citation
 from cases.models import Attempt, Case, InterpretationAnswer, Stage
-from cases.simulation import Event, Plan, Timeline
+from cases.simulation import HORIZON_DAYS, Event, Plan, Timeline
 from quizzes.selectors import TopicTally
 
 RESULT_DECIMALS = 1
@@ -243,3 +243,42 @@ def attempts_in_progress(user: Any) -> QuerySet[Attempt]:
         .select_related("case")
         .order_by("-last_activity_at")
     )
+
+
+@dataclass(frozen=True)
+class Course:
+    """One whole course for the debrief: the numbers compared, its plan, events and chart."""
+
+    summary: dict[str, Any]
+    plan: dict[str, Any]
+    """The course's first plan: all of the recommended plan, which is never revised. The
+    learner's revisions are shown from their submissions instead."""
+    events: list[dict[str, Any]]
+    chart: Any
+
+
+def five_year_course(timeline_data: dict[str, Any], title: str) -> Course:
+    """The learner's course or the recommended one, built the same way for both sides."""
+    timeline = Timeline.from_dict(timeline_data)
+    events = event_rows(timeline.events)
+    return Course(
+        summary=timeline_summary(timeline),
+        plan=plan_summary(
+            timeline_data["history"][0]["plan"], timeline.patient.ideal_body_weight_kg
+        ),
+        events=events,
+        chart=charts.outcome_chart(timeline_data, HORIZON_DAYS - 1, title, events=events),
+    )
+
+
+def model_answer(content: CaseContent) -> dict[str, list[dict[str, Any]]]:
+    """The debrief's teaching: diagnoses, rated tests and treatment rules, each cited."""
+    return {
+        "diagnoses": [{**d, "citation": citation(d["source"])} for d in content.diagnoses],
+        "rules": [{**r, "citation": citation(r["source"])} for r in content.management_rules],
+        "investigations": [
+            {**i, "citation": citation(i["source"]) if i["source"] else ""}
+            for i in content.investigations
+            if i["appropriateness"] != "neutral"
+        ],
+    }

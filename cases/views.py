@@ -23,7 +23,7 @@ from cases.content import CaseContent, citation
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
 from cases.models import Attempt, Stage
 from cases.services import AttemptError
-from cases.simulation import HORIZON_DAYS, Patient, Timeline, get_agent
+from cases.simulation import Patient, Timeline, get_agent
 
 
 @login_required
@@ -507,34 +507,10 @@ def debrief(request: HttpRequest, pk: int) -> HttpResponse:
         return attempt
     content = CaseContent(attempt.case_version.snapshot)
     context = _plan_context(attempt, Stage.DEBRIEF, PlanForm(content=content))
-    yours = Timeline.from_dict(attempt.timeline)
-    theirs = Timeline.from_dict(attempt.counterfactual)
-    last = HORIZON_DAYS - 1
-    your_events = selectors.event_rows(yours.events)
-    their_events = selectors.event_rows(theirs.events)
-    ideal_weight = yours.patient.ideal_body_weight_kg
     context.update(
         breakdown=attempt.score_breakdown,
-        your_summary=selectors.timeline_summary(yours),
-        their_summary=selectors.timeline_summary(theirs),
-        your_events=your_events,
-        their_events=their_events,
-        your_chart=charts.outcome_chart(
-            attempt.timeline, last, "Your plan: five years", events=your_events
-        ),
-        their_chart=charts.outcome_chart(
-            attempt.counterfactual, last, "Recommended plan: five years", events=their_events
-        ),
-        recommended=selectors.plan_summary(
-            attempt.counterfactual["history"][0]["plan"], ideal_weight
-        ),
-        target=content.target_diagnosis,
-        diagnoses=[{**d, "citation": citation(d["source"])} for d in content.diagnoses],
-        rules=[{**r, "citation": citation(r["source"])} for r in content.management_rules],
-        investigations=[
-            {**i, "citation": citation(i["source"]) if i["source"] else ""}
-            for i in content.investigations
-            if i["appropriateness"] != "neutral"
-        ],
+        yours=selectors.five_year_course(attempt.timeline, "Your plan: five years"),
+        theirs=selectors.five_year_course(attempt.counterfactual, "Recommended plan: five years"),
+        **selectors.model_answer(content),
     )
     return render(request, "cases/attempt_debrief.html", context)
