@@ -1,8 +1,11 @@
 import subprocess
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 
+from cases.models import Case
 from tests.factories import EducatorFactory, UserFactory
 
 
@@ -35,6 +38,23 @@ def _static_files_without_manifest(settings):
 def _fast_password_hashing(settings):
     """Every test makes users; the production hasher would spend most of the run hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+SHIPPED_CASE_FIXTURES = [
+    settings.BASE_DIR / "fixtures" / name
+    for name in ("10_topics.json", "20_case_catalogs.json", "30_case_typical_cop.json")
+]
+
+
+def shipped_case_load() -> Case:
+    """Load the shipped typical-COP case with the catalogs and topics it refers to."""
+    call_command("loaddata", *map(str, SHIPPED_CASE_FIXTURES), verbosity=0)
+    return Case.objects.get(slug="typical-cop")
+
+
+@pytest.fixture
+def shipped_case(db) -> Case:
+    return shipped_case_load()
 
 
 @pytest.fixture

@@ -3,27 +3,19 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
-from cases.models import Case, Stage
+from cases.models import Stage
 from quizzes import services as quiz_services
 from quizzes.models import Attempt as QuizAttempt
-from tests.cases.conftest import SHIPPED, finish, play_to
+from tests.cases.conftest import finish, play_to
 from tests.factories import QuizFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shipped_case():
-    for path in SHIPPED:
-        call_command("loaddata", str(path), verbosity=0)
-    return Case.objects.get(slug="typical-cop")
 
 
 def carry_on_panel(page: str) -> str:

@@ -3,7 +3,6 @@
 from http import HTTPStatus
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,17 +10,10 @@ from django.urls import reverse
 from cases import services as case_services
 from cases.models import Case, Stage
 from quizzes.models import Topic
-from tests.cases.conftest import SHIPPED, play_to
+from tests.cases.conftest import play_to
 from tests.quizzes.conftest import finish_quiz_on_topic
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shipped_case():
-    for path in SHIPPED:
-        call_command("loaddata", str(path), verbosity=0)
-    return Case.objects.get(slug="typical-cop")
 
 
 def answer_case_questions(learner, case: Case, *, right: bool):

@@ -1,25 +1,16 @@
-"""Shared set-up for the case tests: the shipped case, and helpers that play it honestly."""
+"""Shared set-up for the case tests: helpers that play the shipped case honestly.
+
+The `shipped_case` fixture itself lives in tests/conftest.py, for every folder."""
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
 from cases import services
 from cases.content import CaseContent
 from cases.models import Case, Stage
 from cases.simulation import EventKind, Timeline, simulate
 
-SHIPPED = [
-    Path(settings.BASE_DIR) / "fixtures" / name
-    for name in (
-        "10_topics.json",
-        "20_case_catalogs.json",
-        "30_case_typical_cop.json",
-    )
-]
 KEY_TESTS = ["hrct-chest", "bronchoscopy-bal", "ctd-serology", "crp-esr"]
 RIGHT_ANSWERS = {
     "ct-features": ["distribution", "reversed-halo"],
@@ -61,13 +52,6 @@ PULSE_THEN_PREDNISONE = services.PlanInput(
         services.OrderInput("stop_culprit"),
     ],
 )
-
-
-@pytest.fixture
-def shipped_case(db) -> Case:
-    for path in SHIPPED:
-        call_command("loaddata", str(path), verbosity=0)
-    return Case.objects.get(slug="typical-cop")
 
 
 @pytest.fixture

@@ -8,20 +8,18 @@ documented hook ``cases.services.new_seed`` (the live server runs in this proces
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from cases import services
-from cases.models import Attempt, Case
-from tests.cases.conftest import SHIPPED, relapsing_seed
+from cases.models import Attempt
+from tests.cases.conftest import relapsing_seed
+from tests.conftest import shipped_case_load
 from tests.factories import TEST_PASSWORD, UserFactory
 
 
 @pytest.fixture
 def relapsing_case(transactional_db, monkeypatch):
-    for path in SHIPPED:
-        call_command("loaddata", str(path), verbosity=0)
-    seed = relapsing_seed(Case.objects.get(slug="typical-cop"))
+    seed = relapsing_seed(shipped_case_load())
     monkeypatch.setattr(services, "new_seed", lambda: seed)
     return seed
 
