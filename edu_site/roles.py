@@ -5,8 +5,10 @@ model of the content apps, and may only view the models that hold learners' reco
 so that no educator edits a learner's answers by accident.
 """
 
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.contrib.auth.models import Group, Permission
+
+from edu_site.models import User
 
 EDUCATORS_GROUP = "Educators"
 CONTENT_APPS = ("cases", "quizzes")
@@ -38,7 +40,7 @@ def educator_group_sync() -> Group:
     return group
 
 
-def educator_group_sync_after_migrate(app_config, **kwargs: object) -> None:
+def educator_group_sync_after_migrate(app_config: AppConfig, **kwargs: object) -> None:
     """Keep the group's permissions in step with the content models after every migrate.
 
     Django creates an app's permissions in its own post_migrate receiver, which runs
@@ -48,7 +50,7 @@ def educator_group_sync_after_migrate(app_config, **kwargs: object) -> None:
         educator_group_sync()
 
 
-def educator_grant(user) -> None:
+def educator_grant(user: User) -> None:
     """Make a user an educator: staff access to admin plus the group's permissions."""
     user.is_staff = True
     user.save(update_fields=["is_staff"])
