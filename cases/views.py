@@ -319,7 +319,9 @@ def interpretation_finish(request: HttpRequest, pk: int) -> HttpResponse:
 @stage_page(Stage.DIAGNOSIS)
 def diagnosis(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     content = attempt.content
-    form = DiagnosisForm(request.POST or None, content=content)
+    form = DiagnosisForm(
+        request.POST or None, diagnoses=selectors.diagnoses_in_attempt_order(attempt, content)
+    )
     status = HTTPStatus.OK
     if request.method == "POST":
         if form.is_valid():
