@@ -123,7 +123,7 @@ def _order_build(content: CaseContent, order_input: OrderInput, number: int) -> 
         return Order(
             agent=agent.name,
             dose=order_input.dose if agent.takes_dose else None,
-            unit=(order_input.unit or None) if agent.takes_dose else None,
+            unit=dose_unit(agent.name, order_input.unit) if agent.takes_dose else None,
             start_day=order_input.start_day,
             duration_days=order_input.duration_days,
             taper=tuple(TaperStep(float(dose), int(days)) for dose, days in order_input.taper),
@@ -206,7 +206,11 @@ def dose_daily_mg(*, patient: Patient, agent: str, dose: float, unit: str | None
 def dose_unit(agent: str, unit: str | None) -> DoseUnit:
     """The unit a dose is in: the one given, else the agent's usual one (as in an order)."""
     if unit:
-        return DoseUnit(unit)
+        try:
+            return DoseUnit(unit)
+        except ValueError:
+            allowed = [known.value for known in DoseUnit]
+            raise ValueError(f"unit must be one of {allowed}, not {unit!r}") from None
     usual = get_agent(agent).default_unit
     if usual is None:
         raise ValueError(f"{agent} takes no dose")
