@@ -273,7 +273,7 @@ class Response(models.Model):
     position = models.PositiveSmallIntegerField()
     choice_order = models.JSONField(default=list, help_text="Choice ids as shown.")
     chosen = models.ManyToManyField(Choice, through="ResponseChoice", related_name="+")
-    confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
+    confidence = models.CharField(max_length=6, choices=Confidence, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     fraction = models.FloatField(default=0, validators=[MinValueValidator(0), MaxValueValidator(1)])
     is_correct = models.BooleanField(default=False)
