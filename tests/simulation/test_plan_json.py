@@ -107,7 +107,8 @@ def test_a_mg_per_day_dose_cannot_bypass_the_per_kilogram_limit(small_patient):
         plan_from_json(data, small_patient)
     (problem,) = refusal.value.problems
     assert (problem.order, problem.field) == (1, "dose")
-    assert "3.30 mg/kg" in problem.text and "at most 2 mg/kg/day, here 91 mg/day" in problem.text
+    assert "3.30 mg/kg" in problem.text
+    assert "at most 2 mg/kg/day, here 91 mg/day" in problem.text
 
 
 def test_azathioprine_started_high_is_accepted_for_the_rubric_to_judge(typical_patient):
