@@ -9,6 +9,7 @@ from cases.simulation import (
     PLANS,
     Patient,
     PlanError,
+    Sex,
     check_plan,
     get_profile,
     plan_from_json,
@@ -43,7 +44,7 @@ ISSUE_PLAN = {
 def small_patient() -> Patient:
     """A short woman: ideal body weight 45.5 kg, where mg/day doses meet per-kg limits."""
     patient = get_profile("typical-cop").sample(7)
-    return replace(patient, sex="female", height_cm=152.4)
+    return replace(patient, sex=Sex.FEMALE, height_cm=152.4)
 
 
 def problems_of(data: object, patient: Patient) -> list[tuple[int | None, int | None, str]]:
