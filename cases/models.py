@@ -18,6 +18,7 @@ from django.db import models
 from django.urls import reverse
 
 from cases.simulation import AGENTS, CITATIONS, HORIZON_DAYS, Disease, Parameters, Patient
+from edu_site.images import IMAGE_EXTENSIONS, validate_image
 
 if TYPE_CHECKING:
     from cases.content import CaseContent
@@ -297,7 +298,8 @@ class CaseResult(models.Model):
     image = models.FileField(
         upload_to="cases/results/",
         blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp", "svg"])],
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image],
+        help_text="A PNG, JPEG, GIF or WebP image (SVG is not accepted).",
     )
     image_alt = models.CharField(max_length=300, blank=True)
     appropriateness = models.CharField(max_length=20, choices=Appropriateness)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -49,6 +50,9 @@ PATIENT_STREAM = 0xCA5E
 CLOCK_STEPS_HOURS = (4, 24, 72)
 MAX_REVISIONS = 3
 """Decision points after this many revisions are shown but no longer offer a new plan."""
+MAX_OPEN_ATTEMPTS = 10
+"""Cases a learner may have in progress at once (several patients of one case to compare);
+more is a script, not a learner."""
 
 
 def new_seed() -> int:
@@ -158,9 +162,19 @@ def attempt_step(
 
 @transaction.atomic
 def attempt_start(*, user: Any, case: Case) -> Attempt:
-    """Start a new attempt on the case's current version with a new patient variant."""
+    """Start a new attempt on the case's current version with a new patient variant.
+
+    The learner's row is locked while their open attempts are counted, so two Starts at
+    once cannot both pass the limit.
+    """
     if case.status != Case.Status.PUBLISHED:
         raise AttemptConflict("This case is not published yet.")
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if Attempt.objects.filter(user=user, finished_at__isnull=True).count() >= MAX_OPEN_ATTEMPTS:
+        raise AttemptConflict(
+            f"You already have {MAX_OPEN_ATTEMPTS} cases in progress. Carry on with one of "
+            "them from your dashboard, or finish one, before starting another."
+        )
     version = case_version_current(case=case)
     seed = new_seed()
     patient = patient_sample(content=CaseContent(version.snapshot), seed=seed)

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
+from edu_site.images import IMAGE_EXTENSIONS, validate_image
+
 
 class TopicManager(models.Manager["Topic"]):
     """A topic prints as "Parent > Child", so every query brings the parent along.
@@ -63,7 +65,8 @@ class Question(models.Model):
     image = models.FileField(
         upload_to="questions/",
         blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "gif", "webp"])],
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image],
+        help_text="A PNG, JPEG, GIF or WebP image (SVG is not accepted).",
     )
     image_alt = models.CharField(
         max_length=300, blank=True, help_text="What the image shows, for screen readers."
@@ -226,6 +229,12 @@ class Attempt(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "quiz", "number"], name="attempt_number_once_per_learner"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "quiz"],
+                condition=models.Q(state="in_progress"),
+                name="one_open_attempt_per_learner_and_quiz",
+                violation_error_message="You already have this quiz open.",
             ),
         ]
         indexes = [

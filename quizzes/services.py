@@ -54,42 +54,62 @@ class StaleAnswer(QuizError):
 
 
 def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None) -> Attempt:
-    """Resume the learner's open attempt on `quiz`, or start the next one if allowed."""
+    """Resume the learner's open attempt on `quiz`, or start the next one if allowed.
+
+    The check for an open attempt, the count of attempts used and the insert run in one
+    transaction; the database's one-open-attempt constraint settles the race the check
+    cannot see (a double-clicked Start on PostgreSQL), and the loser resumes the winner.
+    """
     now = now or timezone.now()
-    open_attempt = _open_attempt(user=user, quiz=quiz, now=now)
-    if open_attempt is not None:
-        return open_attempt
     if not (quiz.is_published or quiz.owner_id == user.pk):
         raise QuizError("This quiz is not open.")
-    taken = Attempt.objects.filter(user=user, quiz=quiz).count()
-    if quiz.attempts_allowed and taken >= quiz.attempts_allowed:
-        raise QuizError(f"You have used all {quiz.attempts_allowed} attempts allowed on this quiz.")
-    questions = _questions_for_attempt(quiz)
-    if not questions:
-        raise QuizError("This quiz has no questions yet.")
-    try:
-        with transaction.atomic():
-            attempt = Attempt.objects.create(
-                user=user,
-                quiz=quiz,
-                number=taken + 1,
-                started_at=now,
-                deadline=now + timedelta(minutes=quiz.time_limit_minutes)
-                if quiz.time_limit_minutes
-                else None,
+    with transaction.atomic():
+        open_attempt = _open_attempt(user=user, quiz=quiz, now=now)
+        if open_attempt is not None:
+            return open_attempt
+        taken = Attempt.objects.filter(user=user, quiz=quiz).count()
+        if quiz.attempts_allowed and taken >= quiz.attempts_allowed:
+            raise QuizError(
+                f"You have used all {quiz.attempts_allowed} attempts allowed on this quiz."
             )
-            Response.objects.bulk_create(
-                Response(
-                    attempt=attempt,
-                    question=question,
-                    position=position,
-                    choice_order=_choice_order(question, shuffle=quiz.shuffle_choices),
+        questions = _questions_for_attempt(quiz)
+        if not questions:
+            raise QuizError("This quiz has no questions yet.")
+        try:
+            with transaction.atomic():
+                return _attempt_create(
+                    user=user, quiz=quiz, number=taken + 1, questions=questions, now=now
                 )
-                for position, question in enumerate(questions, start=1)
-            )
-    except IntegrityError:
-        # A double click started the same attempt number twice: the first one wins.
-        return Attempt.objects.get(user=user, quiz=quiz, number=taken + 1)
+        except IntegrityError:
+            pass
+    # Another request for the same learner and quiz committed first; that attempt is theirs.
+    winner = Attempt.objects.filter(user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS).first()
+    if winner is None:
+        raise QuizError("This quiz was just started and closed on another page; start it again.")
+    return winner
+
+
+def _attempt_create(
+    *, user: User, quiz: Quiz, number: int, questions: list[Question], now: datetime
+) -> Attempt:
+    attempt = Attempt.objects.create(
+        user=user,
+        quiz=quiz,
+        number=number,
+        started_at=now,
+        deadline=now + timedelta(minutes=quiz.time_limit_minutes)
+        if quiz.time_limit_minutes
+        else None,
+    )
+    Response.objects.bulk_create(
+        Response(
+            attempt=attempt,
+            question=question,
+            position=position,
+            choice_order=_choice_order(question, shuffle=quiz.shuffle_choices),
+        )
+        for position, question in enumerate(questions, start=1)
+    )
     return attempt
 
 

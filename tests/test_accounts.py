@@ -12,12 +12,12 @@ User = get_user_model()
 STRONG_PASSWORD = "Bronchiole-plug-2026!"
 
 
-def signup(client, username="newlearner", password=STRONG_PASSWORD, confirm=None):
+def signup(client, username="newlearner", password=STRONG_PASSWORD, confirm=None, email=None):
     return client.post(
         reverse("signup"),
         {
             "username": username,
-            "email": "",
+            "email": email or f"{username}@example.org",
             "password1": password,
             "password2": confirm or password,
         },
@@ -51,6 +51,32 @@ def test_signup_with_a_taken_username_in_other_case_is_refused(client):
 
     assert response.status_code == HTTPStatus.OK
     assert not User.objects.filter(username="taken").exists()
+
+
+def test_signup_needs_an_email_address(client):
+    response = signup(client, email=" ")
+
+    assert "This field is required." in response.text
+    assert not User.objects.filter(username="newlearner").exists()
+
+
+def test_signup_refuses_an_address_already_used_in_any_letter_case(client):
+    UserFactory(username="first", email="Ana.Costa@Example.org")
+
+    response = signup(client, username="second", email="ana.costa@example.ORG")
+
+    assert response.status_code == HTTPStatus.OK
+    assert "This address already belongs to an account." in response.text
+    assert not User.objects.filter(username="second").exists()
+
+
+def test_a_taken_username_is_refused_without_naming_the_account_holder(client):
+    UserFactory(username="taken", email="holder@example.org", first_name="Ana")
+
+    page = signup(client, username="taken", email="someone.else@example.org").text
+
+    assert "holder@example.org" not in page
+    assert "Ana" not in page
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,25 @@ def test_a_draft_case_cannot_be_started(learner):
         services.attempt_start(user=learner, case=case)
 
 
+def test_a_learner_may_have_only_so_many_cases_in_progress(learner, shipped_case):
+    for _ in range(services.MAX_OPEN_ATTEMPTS):
+        services.attempt_start(user=learner, case=shipped_case)
+
+    with pytest.raises(AttemptError, match="cases in progress"):
+        services.attempt_start(user=learner, case=shipped_case)
+    assert learner.case_attempts.count() == services.MAX_OPEN_ATTEMPTS
+
+
+def test_finishing_a_case_frees_a_place_for_another(learner, shipped_case):
+    attempts = [
+        services.attempt_start(user=learner, case=shipped_case)
+        for _ in range(services.MAX_OPEN_ATTEMPTS)
+    ]
+    finish(play_to(attempts[0], Stage.OUTCOME))
+
+    assert services.attempt_start(user=learner, case=shipped_case).is_open
+
+
 def test_editing_a_case_never_changes_a_running_attempt(attempt, shipped_case):
     CaseResult.objects.filter(case=shipped_case, investigation__key="hrct-chest").update(
         report="Edited by an educator"

@@ -96,6 +96,16 @@ def test_starting_from_the_case_page_opens_the_presentation(learner_client, ship
     assert f"{attempt.patient['age']}-year-old" in page.text
 
 
+def test_starting_past_the_limit_of_open_cases_says_why(learner_client, shipped_case, learner):
+    for _ in range(services.MAX_OPEN_ATTEMPTS):
+        services.attempt_start(user=learner, case=shipped_case)
+
+    response = learner_client.post(reverse("cases:start", args=["typical-cop"]), follow=True)
+
+    assert "cases in progress" in response.text
+    assert Attempt.objects.filter(user=learner).count() == services.MAX_OPEN_ATTEMPTS
+
+
 def test_ordering_with_htmx_returns_the_workup_fragment(learner_client, attempt):
     play_to(attempt, Stage.WORKUP)
 

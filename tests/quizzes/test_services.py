@@ -121,6 +121,34 @@ def test_the_database_refuses_a_second_row_for_the_same_question(learner, quiz):
         Response.objects.create(attempt=attempt, question=response.question, position=9)
 
 
+def test_a_second_start_that_missed_the_open_attempt_resumes_it(learner, quiz, monkeypatch):
+    """A double-clicked Start: the second request looked before the first one committed."""
+    first = services.attempt_start(user=learner, quiz=quiz)
+    monkeypatch.setattr(services, "_open_attempt", lambda **kwargs: None)
+
+    second = services.attempt_start(user=learner, quiz=quiz)
+
+    assert second == first
+    assert Attempt.objects.filter(user=learner, quiz=quiz).count() == 1
+
+
+def test_the_database_refuses_a_second_open_attempt_on_one_quiz(learner, quiz):
+    first = services.attempt_start(user=learner, quiz=quiz)
+
+    with pytest.raises(IntegrityError):
+        Attempt.objects.create(user=learner, quiz=quiz, number=2, started_at=first.started_at)
+
+
+def test_a_finished_attempt_does_not_count_as_open(learner, quiz):
+    first = services.attempt_start(user=learner, quiz=quiz)
+    services.attempt_finish(attempt=first)
+
+    second = services.attempt_start(user=learner, quiz=quiz)
+
+    assert second.number == 2
+    assert second.is_open
+
+
 def test_an_answer_to_a_question_not_in_the_attempt_is_refused(learner, quiz):
     attempt = services.attempt_start(user=learner, quiz=quiz)
     stranger = QuestionFactory()

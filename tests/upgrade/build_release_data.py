@@ -165,6 +165,13 @@ def main() -> None:
     answer_all(cbm, right_every=3)
     quiz_services.attempt_finish(attempt=cbm)
     quiz_services.attempt_start(user=others[0], quiz=drawn)
+    doubled = quiz_services.attempt_start(user=others[1], quiz=tutor)
+    answer_all(doubled, right_every=1)
+    # The double-clicked Start this wave fixes: the second request missed the first's attempt.
+    real_open_attempt = quiz_services._open_attempt
+    quiz_services._open_attempt = lambda **kwargs: None
+    quiz_services.attempt_start(user=others[1], quiz=tutor)
+    quiz_services._open_attempt = real_open_attempt
     practice = quiz_services.practice_quiz_create(user=learner, topic_ids=[], count=5, pool="all")
     quiz_services.attempt_start(user=learner, quiz=practice)
     review = quiz_services.review_quiz_create(user=learner, now=timezone.now() + timedelta(days=30))

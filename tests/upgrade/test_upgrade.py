@@ -40,8 +40,9 @@ EXPECTED = {
     "case:outcome": 2,
     "case:debrief": 2,
     "quiz:finished": 4,
-    "quiz:expired": 1,
-    "quiz:in_progress": 4,
+    # One of the two open attempts a double-clicked Start made is closed by the migration.
+    "quiz:expired": 2,
+    "quiz:in_progress": 5,
     "review queues": 3,
     "review cards": 46,
 }
