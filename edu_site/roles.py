@@ -14,6 +14,8 @@ from edu_site.models import User
 
 EDUCATORS_GROUP = "Educators"
 CONTENT_APPS = ("cases", "quizzes")
+LOCKOUT_PERMISSIONS = ("view_accessattempt", "delete_accessattempt")
+"""django-axes' lock-outs: a teacher may see and lift them for their class."""
 
 
 def is_educator(user: User | AnonymousUser) -> bool:
@@ -26,7 +28,7 @@ def is_educator(user: User | AnonymousUser) -> bool:
 
 
 def educator_permissions() -> list[Permission]:
-    """Every permission on authoring models; view-only on learner records.
+    """Every permission on authoring models; view-only on learner records; lock-outs.
 
     A content app lists its learner-record models in its AppConfig as
     `learner_record_models` (lower-case model names).
@@ -37,12 +39,15 @@ def educator_permissions() -> list[Permission]:
         for label in CONTENT_APPS
         for model in getattr(apps.get_app_config(label), "learner_record_models", ())
     }
+    lockouts = Permission.objects.filter(
+        content_type__app_label="axes", codename__in=LOCKOUT_PERMISSIONS
+    )
     return [
         permission
         for permission in permissions.select_related("content_type")
         if (permission.content_type.app_label, permission.content_type.model) not in record_models
         or permission.codename.startswith("view_")
-    ]
+    ] + list(lockouts)
 
 
 def educator_group_sync() -> Group:
@@ -66,3 +71,10 @@ def educator_grant(user: User) -> None:
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     user.groups.add(educator_group_sync())
+
+
+def educator_revoke(user: User) -> None:
+    """Make an educator a learner again: no admin access, out of the Educators group."""
+    user.is_staff = False
+    user.save(update_fields=["is_staff"])
+    user.groups.remove(*Group.objects.filter(name=EDUCATORS_GROUP))

@@ -6,9 +6,12 @@ DATABASE_URL (PostgreSQL); README.md lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +60,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # First, so that its registration/ templates (password reset and change, in the site's
+    # layout) are found before the admin's own of the same names.
+    "edu_site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,7 +75,8 @@ INSTALLED_APPS = [
     "template_partials",
     "rest_framework",
     "drf_spectacular",
-    "edu_site",
+    "axes",
+    "csp",
     "cases",
     "quizzes",
 ]
@@ -84,6 +91,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "edu_site.urls"
@@ -114,6 +124,14 @@ def database_from_env() -> dj_database_url.DBConfig:
     two writers queue instead of failing half-way) and waits up to 20 s for it.
     """
     url = env_str("DATABASE_URL", "")
+    if url and env_int("DATABASE_POOL_SIZE", 0):
+        # psycopg's connection pool, one per process: connections are opened once and
+        # lent to each request (Django requires CONN_MAX_AGE=0 with a pool).
+        config = dj_database_url.parse(url, conn_max_age=0)
+        config["OPTIONS"] = {
+            "pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_SIZE", 0), "timeout": 10}
+        }
+        return config
     if url:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     return {
@@ -130,7 +148,23 @@ def database_from_env() -> dj_database_url.DBConfig:
 DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# With REDIS_URL, Redis is the cache every app server shares: the login lock-outs and the
+# sign-up and reset throttles count across servers, and sessions are read from it first
+# (cached_db: written through to the database, so a Redis restart logs nobody out).
+# Without it each process has its own memory cache, which suits one server.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 AUTH_USER_MODEL = "edu_site.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes refuses a locked-out username and address before any password is hashed.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -148,8 +182,34 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+
+def media_storage_from_env() -> dict[str, object]:
+    """Uploaded files on local disk, or in an S3-compatible bucket when one is named.
+
+    AWS_STORAGE_BUCKET_NAME (or S3_BUCKET) switches to django-storages; S3_ENDPOINT_URL
+    names a non-AWS store (MinIO, Ceph, Garage); credentials come from the usual
+    AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, which boto3 reads itself.
+    """
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME", "") or env_str("S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "file_overwrite": False,
+        "querystring_auth": env_bool("S3_SIGNED_URLS", True),
+    }
+    endpoint = env_str("S3_ENDPOINT_URL", "") or env_str("AWS_S3_ENDPOINT_URL", "")
+    if endpoint:
+        options["endpoint_url"] = endpoint
+    region = env_str("AWS_S3_REGION_NAME", "") or env_str("S3_REGION", "")
+    if region:
+        options["region_name"] = region
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage_from_env(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -158,8 +218,13 @@ STORAGES = {
         )
     },
 }
-MEDIA_URL = "media/"
+MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MAX_IMAGE_BYTES = env_int("MAX_IMAGE_BYTES", 5_000_000)
+# Django itself serves uploaded images on a laptop or in classroom mode; behind nginx the
+# proxy serves MEDIA_ROOT (SERVE_MEDIA=false), or an S3-compatible store does (above).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+
 
 # Behind HTTPS (HTTPS=true) every cookie is secure and browsers are told to stay on HTTPS.
 # A laptop serving plain HTTP in a classroom would lose its sessions with secure cookies.
@@ -170,10 +235,90 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
-if env_bool("BEHIND_PROXY", False):
+# Behind a proxy (BEHIND_PROXY=true) the proxy's X-Forwarded-Proto says whether the browser
+# used HTTPS, and its X-Real-IP names the browser's address for the login and sign-up
+# throttles; without a proxy those headers come from the browser and are ignored.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Classroom mode (`make classroom`, CLASSROOM=true) serves a room's network over plain HTTP
+# from a laptop: there is no certificate to redirect to, so the four HTTPS checks of
+# `check --deploy` are silenced for it, and only for it, while every other check applies.
+CLASSROOM = env_bool("CLASSROOM", False)
+if CLASSROOM and not HTTPS:
+    SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# A Content-Security-Policy that allows only this site's own files: no inline script or
+# style (every script and stylesheet is a static file), no framing by another site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address lock that pair out for AXES_COOLOFF_MINUTES; a right password resets the
+# count. Locking the pair, not the address, keeps a classroom behind one school address
+# working while one learner mistypes. Staff unlock under "Axes" in admin, or with
+# `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "edu_site.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "edu_site.throttle.client_address"
+AXES_DISABLE_ACCESS_LOG = True
+if REDIS_URL:
+    # Lock-outs then live in Redis, shared by every server; unlock with
+    # `manage.py axes_reset_username NAME` (the admin lists the database store only).
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+# Sign-up and password-reset requests allowed per address and hour (edu_site/throttle.py);
+# a class signing up together from one school address stays well under the first.
+SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", 60)
+PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 10)
+
+
+def email_from_env() -> dict[str, object]:
+    """EMAIL_URL (smtp://user:password@host:587/?tls=True), else EMAIL_HOST and friends.
+
+    With neither, mail goes to the console: under `make run` a password-reset link is
+    printed in the terminal instead of failing to reach an SMTP server that is not there.
+    """
+    url = env_str("EMAIL_URL", "")
+    if url:
+        parsed = dj_email_url.parse(url)
+        return {key: value for key, value in parsed.items() if value not in (None, "")}
+    if not env_str("EMAIL_HOST", ""):
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": env_str("EMAIL_HOST", ""),
+        "EMAIL_PORT": env_int("EMAIL_PORT", 587),
+        "EMAIL_HOST_USER": env_str("EMAIL_HOST_USER", ""),
+        "EMAIL_HOST_PASSWORD": env_str("EMAIL_HOST_PASSWORD", ""),
+        "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", True),
+        "EMAIL_USE_SSL": env_bool("EMAIL_USE_SSL", False),
+    }
+
+
+_EMAIL = email_from_env()
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OP Virtual Patients <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

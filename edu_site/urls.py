@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("progress/", views.progress, name="progress"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/password_reset/", views.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
@@ -19,4 +20,5 @@ urlpatterns = [
     path("api/quizzes/", include("quizzes.api_urls")),
     path("quizzes/", include("quizzes.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("media/<path:path>", views.media, name="media"),
 ]

@@ -64,6 +64,30 @@ def test_deploy_check_catches_plain_http():
     assert "security.W008" in result.stderr
 
 
+CLASSROOM_ENV = {
+    "DEBUG": "false",
+    "CLASSROOM": "true",
+    "SERVE_MEDIA": "true",
+    "SECRET_KEY": PRODUCTION_ENV["SECRET_KEY"],
+    "ALLOWED_HOSTS": "localhost,127.0.0.1,192.168.1.20",
+}
+
+
+def test_deploy_check_is_clean_in_classroom_mode_over_plain_http():
+    """What scripts/classroom.sh (`make classroom`) sets: only the HTTPS checks are off."""
+    result = deploy_check(CLASSROOM_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "4 silenced" in result.stdout
+
+
+def test_classroom_mode_still_catches_a_forgotten_secret_key():
+    result = deploy_check({**CLASSROOM_ENV, "SECRET_KEY": ""})
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
+
+
 def test_a_mistyped_boolean_stops_the_site_instead_of_guessing():
     result = deploy_check({**PRODUCTION_ENV, "DEBUG": "flase"})
 

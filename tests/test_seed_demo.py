@@ -39,6 +39,24 @@ def test_seed_demo_creates_both_demo_accounts_with_the_demo_password(settings, f
     assert educator.groups.filter(name=EDUCATORS_GROUP).exists()
 
 
+def test_the_demo_accounts_have_addresses_so_a_password_reset_reaches_them(fixtures_dir):
+    User.objects.create_user("learner")  # made by a release before accounts had addresses
+
+    call_command("seed_demo")
+
+    emails = dict(User.objects.values_list("username", "email"))
+    assert emails == {"learner": "learner@example.org", "educator": "educator@example.org"}
+
+
+def test_content_only_creates_no_account(fixtures_dir):
+    write_group_fixture(fixtures_dir, "Shipped group")
+
+    call_command("seed_demo", "--content-only")
+
+    assert Group.objects.filter(name="Shipped group").exists()
+    assert not User.objects.exists()
+
+
 def test_seed_demo_loads_shipped_fixtures(fixtures_dir):
     write_group_fixture(fixtures_dir, "Shipped cohort")
 

@@ -48,10 +48,28 @@ def browser():
         browser.close()
 
 
+CSP_VIOLATION = "Content Security Policy"
+
+
 @pytest.fixture
-def page(browser, live_server, _static_files_without_manifest):
+def csp_violations() -> list[str]:
+    """What Chromium reported on its console as refused by the Content-Security-Policy."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, _static_files_without_manifest, csp_violations):
+    """A fresh browser page; the test fails if any page it opened broke the CSP."""
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text) if CSP_VIOLATION in message.text else None
+        ),
+    )
     yield page
     context.close()
+    if csp_violations:
+        pytest.fail("The Content-Security-Policy was violated:\n" + "\n".join(csp_violations))
