@@ -519,7 +519,7 @@ def _giveaways_in(html: str) -> list[str]:
 
 def test_nothing_before_the_diagnosis_names_it_or_cites_a_source(learner_client, attempt):
     """Every history answer asked, every key result in, every question answered."""
-    for item in services.content_of(attempt).history:
+    for item in attempt.content.history:
         services.history_ask(attempt=attempt, item_key=item["key"])
     pages = [
         reverse("cases:list"),
