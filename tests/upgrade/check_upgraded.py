@@ -66,14 +66,16 @@ def main() -> None:
             expect(f"{label}, outcome", client.get(reverse("cases:outcome", args=[attempt.pk])))
         checked[f"case:{attempt.stage}"] += 1
 
+    now = timezone.now()
     for attempt in QuizAttempt.objects.select_related("user", "quiz").order_by("pk"):
         client = client_for(attempt.user)
         label = f"quiz attempt {attempt.pk} ({attempt.state})"
         detail = reverse("quizzes:attempt", args=[attempt.pk])
         results = reverse("quizzes:results", args=[attempt.pk])
-        if attempt.is_overdue(timezone.now()):
-            # The dump's timed attempt runs out minutes after it was made: its page hands it in.
-            expect(f"{label}, page hands it in", client.get(detail), 302, results)
+        if attempt.state == QuizAttempt.State.IN_PROGRESS and attempt.is_overdue(now):
+            # Its time ran out after the dump was made: opening it hands it in.
+            expect(f"{label}, past its deadline", client.get(detail), 302, results)
+            expect(f"{label}, results", client.get(results))
         elif attempt.state == QuizAttempt.State.IN_PROGRESS:
             expect(f"{label}, page", client.get(detail))
             if attempt.quiz.owner_id is None:  # a learner's own practice quiz has no Start
