@@ -505,6 +505,11 @@ def debrief(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _stage_page(request, pk, Stage.DEBRIEF)
     if isinstance(attempt, HttpResponse):
         return attempt
+    return render(request, "cases/attempt_debrief.html", debrief_context(attempt))
+
+
+def debrief_context(attempt: Attempt) -> dict[str, Any]:
+    """The debrief's context; the class gradebook shows the same page read-only to educators."""
     content = CaseContent(attempt.case_version.snapshot)
     context = _plan_context(attempt, Stage.DEBRIEF, PlanForm(content=content))
     context.update(
@@ -513,4 +518,4 @@ def debrief(request: HttpRequest, pk: int) -> HttpResponse:
         theirs=selectors.five_year_course(attempt.counterfactual, "Recommended plan: five years"),
         **selectors.model_answer(content),
     )
-    return render(request, "cases/attempt_debrief.html", context)
+    return context
