@@ -8,6 +8,9 @@ records (Attempt and the rows hanging off it) are listed in CasesConfig.learner_
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
@@ -15,6 +18,9 @@ from django.db import models
 from django.urls import reverse
 
 from cases.simulation import AGENTS, CITATIONS, HORIZON_DAYS, Disease, Parameters, Patient
+
+if TYPE_CHECKING:
+    from cases.content import CaseContent
 
 
 class Appropriateness(models.TextChoices):
@@ -89,12 +95,12 @@ class Investigation(models.Model):
 
     key = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
-    category = models.CharField(max_length=30, choices=InvestigationCategory.choices)
+    category = models.CharField(max_length=30, choices=InvestigationCategory)
     cost = models.PositiveIntegerField(help_text="Cost in euros, as charged to the case.")
     turnaround_hours = models.PositiveIntegerField(
         help_text="Simulated hours between ordering and the result."
     )
-    invasiveness = models.CharField(max_length=20, choices=Invasiveness.choices)
+    invasiveness = models.CharField(max_length=20, choices=Invasiveness)
     procedural_risk_pct = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -251,7 +257,7 @@ class CaseHistoryItem(models.Model):
     key = models.SlugField(max_length=60)
     question = models.CharField(max_length=200)
     answer = models.TextField()
-    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
     position = models.PositiveIntegerField(default=0)
 
@@ -294,7 +300,7 @@ class CaseResult(models.Model):
         validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp", "svg"])],
     )
     image_alt = models.CharField(max_length=300, blank=True)
-    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     rationale = models.TextField(help_text="Why ordering it is (or is not) appropriate here.")
     source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
 
@@ -548,6 +554,12 @@ class Stage(models.TextChoices):
 STAGE_ORDER = list(Stage)
 
 
+class AttemptQuerySet(models.QuerySet["Attempt"]):
+    def open(self) -> AttemptQuerySet:
+        """Attempts still being played: the query form of ``Attempt.is_open``."""
+        return self.filter(finished_at__isnull=True)
+
+
 class Attempt(models.Model):
     """One learner's play of one case version, on a simulated clock in hours."""
 
@@ -558,7 +570,7 @@ class Attempt(models.Model):
     case_version = models.ForeignKey(CaseVersion, on_delete=models.PROTECT, related_name="+")
     seed = models.BigIntegerField(help_text="Draws the patient variant and the engine's clocks.")
     patient = models.JSONField(help_text="The engine patient at presentation.")
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PRESENTATION)
+    stage = models.CharField(max_length=20, choices=Stage, default=Stage.PRESENTATION)
     clock_hours = models.PositiveIntegerField(default=0)
     cost_total = models.PositiveIntegerField(default=0)
     risk_total_pct = models.DecimalField(max_digits=6, decimal_places=2, default=0)
@@ -578,6 +590,8 @@ class Attempt(models.Model):
     last_activity_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AttemptQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["user", "case"])]
@@ -590,7 +604,15 @@ class Attempt(models.Model):
 
     @property
     def is_open(self) -> bool:
+        """Still being played: the one definition of an open case attempt (see ``open``)."""
         return self.finished_at is None
+
+    @cached_property
+    def content(self) -> CaseContent:
+        """The frozen case content this attempt plays, read from its version's snapshot."""
+        from cases.content import CaseContent  # content.py reads these models
+
+        return CaseContent(self.case_version.snapshot)
 
     def stage_reached(self, stage: str) -> bool:
         """Whether the attempt is at or past ``stage``."""
@@ -613,7 +635,7 @@ class Attempt(models.Model):
 class HistoryAsk(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="history_asks")
     item_key = models.SlugField(max_length=60)
-    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     asked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -635,7 +657,7 @@ class TestOrder(models.Model):
     ready_at_hours = models.PositiveIntegerField()
     cost = models.PositiveIntegerField()
     risk_pct = models.DecimalField(max_digits=5, decimal_places=2)
-    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     ordered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -38,10 +38,11 @@ class ClassForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = Term.objects.filter(ends_on__gte=timezone.localdate())
+        term = cast(forms.ModelChoiceField, self.fields["term"])
+        term.queryset = Term.objects.filter(ends_on__gte=timezone.localdate())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("term") is None:
             needed = ("new_term_name", "new_term_starts_on", "new_term_ends_on")
             if not all(data.get(name) for name in needed):
@@ -91,7 +92,7 @@ class AssignmentForm(DatesForm):
         super().__init__(*args, **kwargs)
         cases = Case.objects.filter(status=Case.Status.PUBLISHED).order_by("title")
         quizzes = Quiz.objects.filter(is_published=True, owner__isnull=True).order_by("title")
-        self.fields["item"].choices = [
+        cast(forms.ChoiceField, self.fields["item"]).choices = [
             ("Cases", [(f"case:{case.pk}", case.title) for case in cases]),
             ("Quizzes", [(f"quiz:{quiz.pk}", quiz.title) for quiz in quizzes]),
         ]
@@ -113,5 +114,6 @@ class GroupDatesForm(DatesForm):
 
     def __init__(self, *args: Any, klass: Class, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignment"].queryset = klass.assignments.select_related("case", "quiz")
-        self.fields["group"].queryset = klass.groups.all()
+        assignment = cast(forms.ModelChoiceField, self.fields["assignment"])
+        assignment.queryset = klass.assignments.select_related("case", "quiz")
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = klass.groups.all()

@@ -155,7 +155,8 @@ class Assignment(models.Model):
 
     @property
     def title(self) -> str:
-        return self.case.title if self.case_id else self.quiz.title
+        """The case's or the quiz's title (each prints as its title)."""
+        return str(self.case if self.case_id else self.quiz)
 
     @property
     def kind(self) -> str:

@@ -163,7 +163,7 @@ def grade(dates: Dates, attempts: list[AttemptFacts], counts: str, now: datetime
             counted = finished[-1]
         else:
             counted = max(finished, key=lambda a: (a.percent, -finished.index(a)))
-    late = counted is not None and dates.is_late(counted.finished_at)
+    late = bool(counted and counted.finished_at and dates.is_late(counted.finished_at))
     missing = counted is None and now > dates.due_at
     if counted is not None:
         status = Status.LATE if late else Status.DONE

@@ -10,7 +10,7 @@ import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -323,9 +323,10 @@ def assignment_attempt_start(
             f"You have used all {assignment.attempts_allowed} attempt"
             f"{'s' if assignment.attempts_allowed != 1 else ''} this assignment allows."
         )
-    if assignment.case_id:
-        return _case_attempt_start(learner, assignment)
-    return _quiz_attempt_start(learner, assignment)
+    if assignment.case is not None:
+        return _case_attempt_start(learner, assignment, assignment.case)
+    # The check constraint makes an assignment a case or a quiz, so this one is a quiz.
+    return _quiz_attempt_start(learner, assignment, cast(Quiz, assignment.quiz))
 
 
 def _resumable(links: Any, assignment: Assignment) -> CaseAttempt | QuizAttempt | None:
@@ -338,20 +339,20 @@ def _resumable(links: Any, assignment: Assignment) -> CaseAttempt | QuizAttempt 
     ).first()
 
 
-def _case_attempt_start(learner: Any, assignment: Assignment) -> CaseAttempt:
+def _case_attempt_start(learner: Any, assignment: Assignment, case: Case) -> CaseAttempt:
     try:
-        attempt = case_services.attempt_start(user=learner, case=assignment.case)
+        attempt = case_services.attempt_start(user=learner, case=case)
     except case_services.AttemptError as error:
         raise ClassError(str(error)) from None
     AssignmentAttempt.objects.create(assignment=assignment, learner=learner, case_attempt=attempt)
     return attempt
 
 
-def _quiz_attempt_start(learner: Any, assignment: Assignment) -> QuizAttempt:
+def _quiz_attempt_start(learner: Any, assignment: Assignment, quiz: Quiz) -> QuizAttempt:
     """The quiz service resumes any open attempt of the learner's on that quiz; one made for
     another assignment stays that assignment's, and an unlinked one joins this assignment."""
     try:
-        attempt = quiz_services.attempt_start(user=learner, quiz=assignment.quiz)
+        attempt = quiz_services.attempt_start(user=learner, quiz=quiz)
     except quiz_services.QuizError as error:
         raise ClassError(str(error)) from None
     other = AssignmentAttempt.objects.filter(quiz_attempt=attempt).first()

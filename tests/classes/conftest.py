@@ -27,6 +27,7 @@ def quiz_assignment(klass):
 def hand_in_assigned_quiz(learner, assignment, *, right: bool = True) -> Attempt:
     """Start the assignment's quiz through the class, answer every question, hand it in."""
     attempt = services.assignment_attempt_start(learner=learner, assignment=assignment)
+    assert isinstance(attempt, Attempt)
     for position in range(1, attempt.responses.count() + 1):
         response = response_at(attempt, position)
         quiz_services.response_save(
