@@ -13,12 +13,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from cases.views import debrief_context
 from edu_site.classes import selectors, services
@@ -33,24 +32,17 @@ from edu_site.classes.forms import (
 )
 from edu_site.classes.models import Class
 from edu_site.classes.services import ClassError
-from edu_site.models import User
+from edu_site.http import AuthenticatedHttpRequest
 from quizzes.views import results_context
 
 
-class ClassRequest(HttpRequest):
-    """A request to these views: signed in (each is login_required), marked up by django-htmx."""
-
-    user: User
-    htmx: HtmxDetails
-
-
-def _educator_class(request: ClassRequest, class_id: int) -> Class:
+def _educator_class(request: AuthenticatedHttpRequest, class_id: int) -> Class:
     if not request.user.is_educator:
         raise PermissionDenied("This page is for the class's educators.")
     return selectors.class_for_educator(educator=request.user, class_id=class_id)
 
 
-def _educator_only(request: ClassRequest) -> None:
+def _educator_only(request: AuthenticatedHttpRequest) -> None:
     if not request.user.is_educator:
         raise PermissionDenied("Only educators create classes.")
 
@@ -60,7 +52,7 @@ def _educator_only(request: ClassRequest) -> None:
 
 @login_required
 @require_GET
-def class_list(request: ClassRequest) -> HttpResponse:
+def class_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "taught": selectors.classes_taught(educator=request.user)
         if request.user.is_educator
@@ -72,7 +64,7 @@ def class_list(request: ClassRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def class_create(request: ClassRequest) -> HttpResponse:
+def class_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _educator_only(request)
     form = ClassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -97,7 +89,7 @@ def class_create(request: ClassRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def class_join(request: ClassRequest) -> HttpResponse:
+def class_join(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,7 +107,7 @@ def class_join(request: ClassRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def class_detail(request: ClassRequest, class_id: int) -> HttpResponse:
+def class_detail(request: AuthenticatedHttpRequest, class_id: int) -> HttpResponse:
     """The educator's page for a class they teach, or the learner's for a class they are in."""
     if request.user.is_educator and request.user.classes_taught.filter(pk=class_id).exists():
         klass = selectors.class_for_educator(educator=request.user, class_id=class_id)
@@ -145,7 +137,9 @@ def _educator_context(klass: Class, **forms: object) -> dict[str, object]:
     }
 
 
-def _roster_response(request: ClassRequest, klass: Class, error: str = "") -> HttpResponse:
+def _roster_response(
+    request: AuthenticatedHttpRequest, klass: Class, error: str = ""
+) -> HttpResponse:
     """With htmx the roster fragment (with the refusal, if any); without, the class page."""
     if request.htmx:
         context = {**_educator_context(klass), "roster_error": error}
@@ -157,7 +151,7 @@ def _roster_response(request: ClassRequest, klass: Class, error: str = "") -> Ht
 
 @login_required
 @require_POST
-def code_regenerate(request: ClassRequest, class_id: int) -> HttpResponse:
+def code_regenerate(request: AuthenticatedHttpRequest, class_id: int) -> HttpResponse:
     klass = _educator_class(request, class_id)
     code = services.join_code_regenerate(klass=klass)
     messages.success(request, f"New code: {code}. The old code no longer works.")
@@ -166,7 +160,7 @@ def code_regenerate(request: ClassRequest, class_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_create(request: ClassRequest, class_id: int) -> HttpResponse:
+def group_create(request: AuthenticatedHttpRequest, class_id: int) -> HttpResponse:
     klass = _educator_class(request, class_id)
     form = GroupForm(request.POST)
     try:
@@ -182,7 +176,7 @@ def group_create(request: ClassRequest, class_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def learner_add(request: ClassRequest, class_id: int) -> HttpResponse:
+def learner_add(request: AuthenticatedHttpRequest, class_id: int) -> HttpResponse:
     klass = _educator_class(request, class_id)
     form = LearnerAddForm(request.POST)
     try:
@@ -198,7 +192,9 @@ def learner_add(request: ClassRequest, class_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def learner_remove(request: ClassRequest, class_id: int, learner_id: int) -> HttpResponse:
+def learner_remove(
+    request: AuthenticatedHttpRequest, class_id: int, learner_id: int
+) -> HttpResponse:
     klass = _educator_class(request, class_id)
     try:
         services.learner_remove(klass=klass, learner_id=learner_id)
@@ -211,7 +207,7 @@ def learner_remove(request: ClassRequest, class_id: int, learner_id: int) -> Htt
 
 @login_required
 @require_POST
-def roster_import(request: ClassRequest, class_id: int) -> HttpResponse:
+def roster_import(request: AuthenticatedHttpRequest, class_id: int) -> HttpResponse:
     klass = _educator_class(request, class_id)
     form = RosterForm(request.POST, request.FILES)
     try:
@@ -231,7 +227,7 @@ def roster_import(request: ClassRequest, class_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assignment_create(request: ClassRequest, class_id: int) -> HttpResponse:
+def assignment_create(request: AuthenticatedHttpRequest, class_id: int) -> HttpResponse:
     klass = _educator_class(request, class_id)
     form = AssignmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -253,7 +249,7 @@ def assignment_create(request: ClassRequest, class_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_dates_set(request: ClassRequest, class_id: int) -> HttpResponse:
+def group_dates_set(request: AuthenticatedHttpRequest, class_id: int) -> HttpResponse:
     klass = _educator_class(request, class_id)
     form = GroupDatesForm(request.POST, klass=klass)
     try:
@@ -273,7 +269,7 @@ def group_dates_set(request: ClassRequest, class_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_start(request: ClassRequest, assignment_id: int) -> HttpResponse:
+def assignment_start(request: AuthenticatedHttpRequest, assignment_id: int) -> HttpResponse:
     assignment = selectors.assignment_for_learner(learner=request.user, assignment_id=assignment_id)
     try:
         attempt = services.assignment_attempt_start(learner=request.user, assignment=assignment)
@@ -290,7 +286,7 @@ def assignment_start(request: ClassRequest, assignment_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def gradebook(request: ClassRequest, class_id: int) -> HttpResponse:
+def gradebook(request: AuthenticatedHttpRequest, class_id: int) -> HttpResponse:
     klass = _educator_class(request, class_id)
     book = selectors.gradebook(klass=klass)
     return render(request, "classes/gradebook.html", {"klass": klass, "book": book})
@@ -298,7 +294,7 @@ def gradebook(request: ClassRequest, class_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def gradebook_csv(request: ClassRequest, class_id: int) -> HttpResponse:
+def gradebook_csv(request: AuthenticatedHttpRequest, class_id: int) -> HttpResponse:
     klass = _educator_class(request, class_id)
     book = selectors.gradebook(klass=klass)
     stamp = f"{timezone.localtime():%Y-%m-%d}"
@@ -312,7 +308,7 @@ def gradebook_csv(request: ClassRequest, class_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def student(request: ClassRequest, class_id: int, learner_id: int) -> HttpResponse:
+def student(request: AuthenticatedHttpRequest, class_id: int, learner_id: int) -> HttpResponse:
     klass = _educator_class(request, class_id)
     record = selectors.student_record(klass=klass, learner_id=learner_id)
     return render(request, "classes/student.html", {"klass": klass, "record": record})
@@ -320,7 +316,7 @@ def student(request: ClassRequest, class_id: int, learner_id: int) -> HttpRespon
 
 @login_required
 @require_GET
-def case_attempt(request: ClassRequest, class_id: int, attempt_id: int) -> HttpResponse:
+def case_attempt(request: AuthenticatedHttpRequest, class_id: int, attempt_id: int) -> HttpResponse:
     """The learner's debrief, read-only, for an educator of the class it was made for."""
     klass = _educator_class(request, class_id)
     attempt = selectors.case_attempt_for_class(klass=klass, attempt_id=attempt_id)
@@ -333,7 +329,7 @@ def case_attempt(request: ClassRequest, class_id: int, attempt_id: int) -> HttpR
 
 @login_required
 @require_GET
-def quiz_attempt(request: ClassRequest, class_id: int, attempt_id: int) -> HttpResponse:
+def quiz_attempt(request: AuthenticatedHttpRequest, class_id: int, attempt_id: int) -> HttpResponse:
     """The learner's quiz results, read-only, for an educator of the class."""
     klass = _educator_class(request, class_id)
     attempt = selectors.quiz_attempt_for_class(klass=klass, attempt_id=attempt_id)
