@@ -21,8 +21,6 @@ FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 DEMO_ACCOUNTS = (("learner", False), ("educator", True))
 DEMO_CLASS = "Demo class"
 DEMO_TERM = "Demo term"
-DEMO_CASE = "typical-cop"
-DEMO_QUIZ = "op-essentials-tutor"
 
 
 class Command(BaseCommand):
@@ -61,7 +59,8 @@ class Command(BaseCommand):
             educator_grant(user)
 
     def ensure_demo_class(self) -> None:
-        """Create the demo class once; a class of that name the educator teaches is kept."""
+        """Create the demo class once, with the first shipped case and quiz assigned; a class
+        of that name the educator teaches is kept as it is."""
         educator = User.objects.get(username="educator")
         if Class.objects.filter(name=DEMO_CLASS, educators=educator).exists():
             return
@@ -77,8 +76,8 @@ class Command(BaseCommand):
         Enrollment.objects.create(klass=klass, learner=User.objects.get(username="learner"))
         now = timezone.now()
         dates = Dates(now - timedelta(days=1), now + timedelta(days=14), now + timedelta(days=28))
-        case = Case.objects.filter(slug=DEMO_CASE, status=Case.Status.PUBLISHED).first()
-        quiz = Quiz.objects.filter(slug=DEMO_QUIZ, is_published=True, owner=None).first()
+        case = Case.objects.filter(status=Case.Status.PUBLISHED).order_by("pk").first()
+        quiz = Quiz.objects.filter(is_published=True, owner=None).order_by("pk").first()
         if case is not None:
             class_services.assignment_create(
                 klass=klass, case=case, dates=dates, attempts_allowed=0
