@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "csp",
     "cases",
     "quizzes",
+    "edu_site.classes",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/cases/", include("cases.api_urls")),
     path("api/quizzes/", include("quizzes.api_urls")),
     path("quizzes/", include("quizzes.urls")),
+    path("classes/", include("edu_site.classes.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("media/<path:path>", views.media, name="media"),
 ]
