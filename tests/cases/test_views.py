@@ -100,7 +100,7 @@ def test_starting_past_the_limit_of_open_cases_says_why(learner_client, shipped_
     for _ in range(services.MAX_OPEN_ATTEMPTS):
         services.attempt_start(user=learner, case=shipped_case)
 
-    response = learner_client.post(reverse("cases:start", args=["typical-cop"]), follow=True)
+    response = learner_client.post(reverse("cases:start", args=[shipped_case.slug]), follow=True)
 
     assert "cases in progress" in response.text
     assert Attempt.objects.filter(user=learner).count() == services.MAX_OPEN_ATTEMPTS
