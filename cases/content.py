@@ -12,7 +12,16 @@ from functools import cached_property
 from typing import Any
 
 from cases.models import Case, CaseDiagnosis, Investigation, missing_rule_parameters
-from cases.simulation import AGENTS, CITATIONS, Patient, Plan, Source, recommended_plan
+from cases.simulation import (
+    AGENTS,
+    CITATIONS,
+    Patient,
+    Plan,
+    Source,
+    plan_from_json,
+    plan_to_json,
+    recommended_plan,
+)
 
 SNAPSHOT_FORMAT = 1
 
@@ -139,8 +148,8 @@ def case_snapshot(case: Case) -> dict[str, Any]:
 def case_model_plan(case: Case) -> dict[str, Any]:
     """The case's own recommended plan; the engine's recommendation only when none is set."""
     if case.model_plan:
-        return Plan.from_dict(case.model_plan).to_dict()
-    return recommended_plan(case.engine_patient_check()).to_dict()
+        return plan_to_json(plan_from_json(case.model_plan))
+    return plan_to_json(recommended_plan(case.engine_patient_check()))
 
 
 def _investigation(investigation: Investigation, result: Any) -> dict[str, Any]:
@@ -260,7 +269,7 @@ class CaseContent:
         recommendation for the patient, which is what they were scored against then.
         """
         if "model_plan" in self.data:
-            return Plan.from_dict(self.data["model_plan"])
+            return plan_from_json(self.data["model_plan"])
         return recommended_plan(patient)
 
     @property

@@ -8,16 +8,10 @@ from typing import Any
 from django import forms
 
 from cases.content import CaseContent
+from cases.errors import AttemptError
 from cases.models import DiagnosisSubmission
-from cases.services import (
-    CLOCK_STEPS_HOURS,
-    MAX_ADDITIONAL_ORDERS,
-    MAX_TAPER_STEPS,
-    AttemptError,
-    OrderInput,
-    PlanError,
-    PlanInput,
-)
+from cases.plans import MAX_ADDITIONAL_ORDERS, MAX_TAPER_STEPS, OrderInput, PlanError, PlanInput
+from cases.services import CLOCK_STEPS_HOURS
 from cases.simulation import DoseUnit
 
 ADJUNCTS = {
@@ -67,20 +61,22 @@ class AnswerForm(forms.Form):
 
 
 class DiagnosisForm(forms.Form):
-    """Primary diagnosis, confidence and a likelihood for every other diagnosis offered."""
+    """Primary diagnosis, confidence and a likelihood for every other diagnosis offered.
+
+    ``diagnoses`` come in the attempt's own order (``selectors.diagnoses_in_attempt_order``).
+    """
 
     primary = forms.ChoiceField(label="Primary diagnosis")
     confidence = forms.IntegerField(
         label="How confident are you in it? (percent)", min_value=0, max_value=100
     )
 
-    def __init__(self, *args: Any, content: CaseContent, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, diagnoses: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.content = content
         self.fields["primary"].choices = [("", "Choose…")] + [
-            (d["key"], d["name"]) for d in content.diagnoses
+            (d["key"], d["name"]) for d in diagnoses
         ]
-        for diagnosis in content.diagnoses:
+        for diagnosis in diagnoses:
             self.fields[f"ddx_{diagnosis['key']}"] = forms.ChoiceField(
                 label=diagnosis["name"],
                 required=False,
@@ -133,7 +129,7 @@ class PlanForm(forms.Form):
 
     The main order's fields keep their first names (agent, dose, …); further orders are
     ``order_N_…`` and count only when a treatment is chosen. Rules live in the engine,
-    reached through ``services.plan_build``; ``add_plan_error`` puts its refusal on the row.
+    reached through ``plans.plan_build``; ``add_plan_error`` puts its refusal on the row.
     """
 
     agent = forms.ChoiceField(label="Agent")

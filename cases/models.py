@@ -8,13 +8,29 @@ records (Attempt and the rows hanging off it) are listed in CasesConfig.learner_
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from cases.simulation import AGENTS, CITATIONS, HORIZON_DAYS, Disease, Parameters, Patient, Plan
+from cases.simulation import (
+    AGENTS,
+    CITATIONS,
+    HORIZON_DAYS,
+    Disease,
+    Parameters,
+    Patient,
+    PlanError,
+    plan_from_json,
+)
+
+if TYPE_CHECKING:
+    from cases.content import CaseContent
 
 
 class Appropriateness(models.TextChoices):
@@ -89,12 +105,12 @@ class Investigation(models.Model):
 
     key = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
-    category = models.CharField(max_length=30, choices=InvestigationCategory.choices)
+    category = models.CharField(max_length=30, choices=InvestigationCategory)
     cost = models.PositiveIntegerField(help_text="Cost in euros, as charged to the case.")
     turnaround_hours = models.PositiveIntegerField(
         help_text="Simulated hours between ordering and the result."
     )
-    invasiveness = models.CharField(max_length=20, choices=Invasiveness.choices)
+    invasiveness = models.CharField(max_length=20, choices=Invasiveness)
     procedural_risk_pct = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -220,8 +236,9 @@ class Case(models.Model):
         return reverse("cases:detail", args=[self.slug])
 
     def clean(self) -> None:
-        """Check that the demographic ranges make sense and the engine accepts the patient."""
-        errors = {}
+        """Check that the demographic ranges make sense and the engine accepts the patient
+        and the model plan."""
+        errors: dict[str, str | list[str]] = {}
         if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
             errors["age_max"] = "The oldest age must not be below the youngest."
         if (self.height_min_cm or 0) > (self.height_max_cm or 0):
@@ -235,9 +252,9 @@ class Case(models.Model):
                 errors["engine_findings"] = str(error)
         if self.model_plan:
             try:
-                Plan.from_dict(self.model_plan)
-            except (TypeError, ValueError, AttributeError) as error:
-                errors["model_plan"] = f"The engine refuses this plan: {error}."
+                plan_from_json(self.model_plan)
+            except PlanError as error:
+                errors["model_plan"] = [problem.message for problem in error.problems]
         if errors:
             raise ValidationError(errors)
 
@@ -264,7 +281,7 @@ class CaseHistoryItem(models.Model):
     key = models.SlugField(max_length=60)
     question = models.CharField(max_length=200)
     answer = models.TextField()
-    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
     position = models.PositiveIntegerField(default=0)
 
@@ -307,7 +324,7 @@ class CaseResult(models.Model):
         validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp", "svg"])],
     )
     image_alt = models.CharField(max_length=300, blank=True)
-    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     rationale = models.TextField(help_text="Why ordering it is (or is not) appropriate here.")
     source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
 
@@ -548,7 +565,7 @@ RULE_PARAMETER_WORDS = {
 }
 
 
-def missing_rule_parameters(kind: str, values: dict[str, object]) -> list[str]:
+def missing_rule_parameters(kind: str, values: Mapping[str, object]) -> list[str]:
     """The inputs a rule of ``kind`` needs but lacks (an unknown kind lacks its kind)."""
     if kind not in RULE_PARAMETERS:
         return ["kind"]
@@ -625,6 +642,12 @@ class Stage(models.TextChoices):
 STAGE_ORDER = list(Stage)
 
 
+class AttemptQuerySet(models.QuerySet["Attempt"]):
+    def open(self) -> AttemptQuerySet:
+        """Attempts still being played: the query form of ``Attempt.is_open``."""
+        return self.filter(finished_at__isnull=True)
+
+
 class Attempt(models.Model):
     """One learner's play of one case version, on a simulated clock in hours."""
 
@@ -635,7 +658,7 @@ class Attempt(models.Model):
     case_version = models.ForeignKey(CaseVersion, on_delete=models.PROTECT, related_name="+")
     seed = models.BigIntegerField(help_text="Draws the patient variant and the engine's clocks.")
     patient = models.JSONField(help_text="The engine patient at presentation.")
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PRESENTATION)
+    stage = models.CharField(max_length=20, choices=Stage, default=Stage.PRESENTATION)
     clock_hours = models.PositiveIntegerField(default=0)
     cost_total = models.PositiveIntegerField(default=0)
     risk_total_pct = models.DecimalField(max_digits=6, decimal_places=2, default=0)
@@ -661,6 +684,8 @@ class Attempt(models.Model):
     last_activity_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AttemptQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["user", "case"])]
@@ -673,7 +698,15 @@ class Attempt(models.Model):
 
     @property
     def is_open(self) -> bool:
+        """Still being played: the one definition of an open case attempt (see ``open``)."""
         return self.finished_at is None
+
+    @cached_property
+    def content(self) -> CaseContent:
+        """The frozen case content this attempt plays, read from its version's snapshot."""
+        from cases.content import CaseContent  # content.py reads these models
+
+        return CaseContent(self.case_version.snapshot)
 
     def stage_reached(self, stage: str) -> bool:
         """Whether the attempt is at or past ``stage``."""
@@ -696,7 +729,7 @@ class Attempt(models.Model):
 class HistoryAsk(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="history_asks")
     item_key = models.SlugField(max_length=60)
-    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     asked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -718,7 +751,7 @@ class TestOrder(models.Model):
     ready_at_hours = models.PositiveIntegerField()
     cost = models.PositiveIntegerField()
     risk_pct = models.DecimalField(max_digits=5, decimal_places=2)
-    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     ordered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

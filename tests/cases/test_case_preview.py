@@ -32,8 +32,8 @@ STANDARD_COURSE = {
     ],
 }
 WRONG_PLANS = {
-    "60 mg/day for 12 months then stopped at once": [
-        {"agent": "prednisone", "dose": 60, "unit": "mg/day", "duration_days": 365}
+    "1 mg/kg/day (at most 60 mg/day) for 12 months then stopped at once": [
+        {"agent": "prednisone", "dose": 1, "unit": "mg/kg/day", "duration_days": 365}
     ],
     "full dose for 6 weeks then stopped": [
         {"agent": "prednisone", "dose": 0.75, "unit": "mg/kg/day", "duration_days": 42}
@@ -100,8 +100,19 @@ def test_the_model_plan_scores_clearly_above_each_plan_the_sources_warn_against(
 def test_a_refused_plan_exits_with_the_reason_and_names_the_field(shipped_case, tmp_path):
     too_much = [{"agent": "prednisone", "dose": 80, "unit": "mg/day", "duration_days": 30}]
 
-    with pytest.raises(CommandError, match="dose for prednisone must be between 0 and 60"):
+    with pytest.raises(CommandError) as refused:
         preview("--plan-json", plan_file(tmp_path, too_much))
+
+    assert str(refused.value) == (
+        "The plan is refused. Order 1, dose: must be between 0 and 60 mg/day for prednisone, not 80"
+    )
+
+
+def test_a_dose_over_the_per_kilogram_limit_of_a_light_patient_is_refused(shipped_case, tmp_path):
+    sixty = [{"agent": "prednisone", "dose": 60, "unit": "mg/day", "duration_days": 30}]
+
+    with pytest.raises(CommandError, match="refused for a patient of ideal body weight"):
+        preview("--plan-json", plan_file(tmp_path, sixty))
 
 
 def test_a_file_that_is_not_json_is_refused_with_a_sentence(shipped_case, tmp_path):

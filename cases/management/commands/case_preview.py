@@ -18,7 +18,7 @@ from cases import scoring, services
 from cases.cohorts import COHORT_PATIENTS, ArmOutcome, cohort_compare
 from cases.content import CaseContent, case_snapshot
 from cases.models import Case
-from cases.simulation import Plan
+from cases.simulation import Patient, Plan, PlanError, check_plan, plan_from_json
 
 DEFAULT_SEED = 20240601
 
@@ -50,6 +50,7 @@ class Command(BaseCommand):
         )
         model_plan = content.model_plan(patients[0][0])
         plan = model_plan if options["model_plan"] else _read_plan(options["plan_json"])
+        _check_for_everyone(plan, [patient for patient, _ in patients])
         comparison = cohort_compare(patients, plan, model_plan, services.engine_parameters(content))
         weights = [patient.ideal_body_weight_kg for patient, _ in patients]
         preview = scoring.plan_preview(content, plan, model_plan, weights, comparison)
@@ -91,12 +92,22 @@ def _read_plan(path: Path) -> Plan:
         raise CommandError(
             f"{path} is not valid JSON: {error.msg} (line {error.lineno})."
         ) from None
-    if not isinstance(data, dict):
-        raise CommandError("The plan must be a JSON object with orders and adjuncts.")
     try:
-        return Plan.from_dict(data)
-    except (TypeError, ValueError) as error:
-        raise CommandError(f"The plan is refused: {error}.") from None
+        return plan_from_json(data)
+    except PlanError as error:
+        raise CommandError(f"The plan is refused. {error}") from None
+
+
+def _check_for_everyone(plan: Plan, patients: list[Patient]) -> None:
+    """Per-kilogram limits depend on the patient: refuse a plan that passes one for anyone."""
+    for patient in patients:
+        try:
+            check_plan(plan, patient)
+        except PlanError as error:
+            weight = patient.ideal_body_weight_kg
+            raise CommandError(
+                f"The plan is refused for a patient of ideal body weight {weight:.1f} kg. {error}"
+            ) from None
 
 
 def _summary(arm: ArmOutcome) -> dict[str, float]:
