@@ -6,7 +6,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet, Sum
@@ -351,22 +351,22 @@ def debrief_view(attempt: Attempt) -> Debrief:
     key = f"cases:debrief:{attempt.pk}:{attempt.seed}:{finished}"
 
     def build() -> Debrief:
+        if attempt.timeline is None or attempt.counterfactual is None:
+            raise ValueError(f"Attempt {attempt.pk} has no counterfactual: it never finished.")
         return Debrief(
             yours=five_year_course(attempt.timeline, "Your plan"),
             theirs=five_year_course(attempt.counterfactual, "Recommended plan"),
             cohort=cohort_view(attempt.cohort_comparison),
         )
 
-    return cache.get_or_set(key, build, DEBRIEF_CACHE_SECONDS)
+    return cast(Debrief, cache.get_or_set(key, build, DEBRIEF_CACHE_SECONDS))
 
 
-def outcome_view(attempt: Attempt, title: str) -> dict[str, Any]:
+def outcome_view(attempt: Attempt, title: str, *, plans: int) -> dict[str, Any]:
     """The outcome page's events and charts so far, cached under the attempt, its number of
-    plans and its open decision: those are what change what the learner has seen."""
-    key = (
-        f"cases:outcome:{attempt.pk}:{attempt.seed}:{attempt.plans.count()}:"
-        f"{attempt.decision_event}"
-    )
+    ``plans`` (the page has them already) and its open decision: those are what change what
+    the learner has seen."""
+    key = f"cases:outcome:{attempt.pk}:{attempt.seed}:{plans}:{attempt.decision_event}"
 
     def build() -> dict[str, Any]:
         timeline = outcome_timeline(attempt)
@@ -374,10 +374,10 @@ def outcome_view(attempt: Attempt, title: str) -> dict[str, Any]:
         until = attempt.revealed_until_day or 0
         return {
             "events": events,
-            "charts": charts.course_charts(attempt.timeline, until, title, events=events),
+            "charts": charts.course_charts(attempt.timeline or {}, until, title, events=events),
         }
 
-    return cache.get_or_set(key, build, DEBRIEF_CACHE_SECONDS)
+    return cast(dict[str, Any], cache.get_or_set(key, build, DEBRIEF_CACHE_SECONDS))
 
 
 def model_answer(content: CaseContent) -> dict[str, list[dict[str, Any]]]:

@@ -424,7 +424,7 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
     form = form or PlanForm(content=content)
     context = _plan_context(attempt, Stage.OUTCOME, form)
     until = attempt.revealed_until_day
-    shown = selectors.outcome_view(attempt, "Your patient's course")
+    shown = selectors.outcome_view(attempt, "Your patient's course", plans=len(context["plans"]))
     events = shown["events"]
     open_decision = attempt.stage == Stage.OUTCOME and attempt.decision_event is not None
     context.update(
