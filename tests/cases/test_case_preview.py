@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from cases.content import case_snapshot, publish_problems
-from cases.models import ManagementRule
+from cases.models import Case, ManagementRule
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ WRONG_PLANS = {
 
 def preview(*args):
     out = StringIO()
-    call_command("case_preview", "typical-cop", *args, "--json", stdout=out)
+    call_command("case_preview", Case.objects.get().slug, *args, "--json", stdout=out)
     return json.loads(out.getvalue())
 
 
