@@ -75,8 +75,21 @@ def attempt_responses(*, attempt: Attempt) -> list[Response]:
     return responses
 
 
-def peers_percent_correct(*, question_ids: list[int], excluding_user) -> dict[int, float]:
-    """For each question, the % of other learners' closed-attempt answers that were right."""
+PEERS_MIN_LEARNERS = 5
+"""Below this many other learners a % correct says more about them than about the question."""
+
+
+@dataclass(frozen=True)
+class PeerFigure:
+    """Other learners' closed-attempt answers to one question: how many, and the % right."""
+
+    learners: int
+    answers: int
+    percent_right: int
+
+
+def peers_percent_correct(*, question_ids: list[int], excluding_user) -> dict[int, PeerFigure]:
+    """For each question answered by at least PEERS_MIN_LEARNERS others, their % right."""
     rows = (
         Response.objects.filter(
             question_id__in=question_ids,
@@ -85,9 +98,21 @@ def peers_percent_correct(*, question_ids: list[int], excluding_user) -> dict[in
         )
         .exclude(attempt__user=excluding_user)
         .values("question_id")
-        .annotate(answers=Count("pk"), right=Count("pk", filter=Q(is_correct=True)))
+        .annotate(
+            learners=Count("attempt__user", distinct=True),
+            answers=Count("pk"),
+            right=Count("pk", filter=Q(is_correct=True)),
+        )
     )
-    return {row["question_id"]: round(100 * row["right"] / row["answers"]) for row in rows}
+    return {
+        row["question_id"]: PeerFigure(
+            learners=row["learners"],
+            answers=row["answers"],
+            percent_right=round(100 * row["right"] / row["answers"]),
+        )
+        for row in rows
+        if row["learners"] >= PEERS_MIN_LEARNERS
+    }
 
 
 def attempts_in_progress(*, user, now: datetime | None = None) -> QuerySet[Attempt]:
@@ -104,17 +129,17 @@ def attempts_in_progress(*, user, now: datetime | None = None) -> QuerySet[Attem
 def review_cards_due(*, user, now: datetime | None = None) -> QuerySet[ReviewCard]:
     now = now or timezone.now()
     return (
-        ReviewCard.objects.filter(user=user, due__lte=now, question__status="published")
+        ReviewCard.objects.filter(user=user, due__lte=now, question__status=Question.Status.READY)
         .select_related("question")
         .order_by("due")
     )
 
 
 def topics_for_practice() -> QuerySet[Topic]:
-    published = Q(questions__status=Question.Status.PUBLISHED)
+    ready = Q(questions__status=Question.Status.READY)
     return (
         Topic.objects.select_related("parent")
-        .annotate(question_count=Count("questions", filter=published, distinct=True))
+        .annotate(question_count=Count("questions", filter=ready, distinct=True))
         .order_by("parent__name", "name")
     )
 

@@ -179,11 +179,12 @@ def attempt_results(request: HttpRequest, attempt_id: int) -> HttpResponse:
         question_ids=[r.question_id for r in responses], excluding_user=request.user
     )
     for response in responses:
-        response.peers_percent = peers.get(response.question_id)
+        response.peers = peers.get(response.question_id)
     context = {
         "attempt": attempt,
         "quiz": attempt.quiz,
         "responses": responses,
+        "peers_min_learners": selectors.PEERS_MIN_LEARNERS,
         "shows_answers": attempt.quiz.review_shows != Quiz.ReviewShows.SCORE,
         "shows_explanations": attempt.quiz.review_shows == Quiz.ReviewShows.EVERYTHING,
     }
