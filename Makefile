@@ -34,9 +34,14 @@ $(HTMX): node_modules/.package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
+# The same pinned tools run as local pre-commit hooks (.pre-commit-config.yaml).
+# django-upgrade has no check mode: it rewrites what it would change and exits non-zero.
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	git ls-files -z -- '*.py' | xargs -0 $(BIN)/django-upgrade --target-version 5.2
+	git ls-files -z -- '*.html' | xargs -0 $(BIN)/djade --check --target-version 5.2
 	$(BIN)/python manage.py makemigrations --check --dry-run --noinput
 
 test-sqlite:

@@ -67,20 +67,22 @@ class AnswerForm(forms.Form):
 
 
 class DiagnosisForm(forms.Form):
-    """Primary diagnosis, confidence and a likelihood for every other diagnosis offered."""
+    """Primary diagnosis, confidence and a likelihood for every other diagnosis offered.
+
+    ``diagnoses`` come in the attempt's own order (``selectors.diagnoses_in_attempt_order``).
+    """
 
     primary = forms.ChoiceField(label="Primary diagnosis")
     confidence = forms.IntegerField(
         label="How confident are you in it? (percent)", min_value=0, max_value=100
     )
 
-    def __init__(self, *args: Any, content: CaseContent, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, diagnoses: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.content = content
         self.fields["primary"].choices = [("", "Choose…")] + [
-            (d["key"], d["name"]) for d in content.diagnoses
+            (d["key"], d["name"]) for d in diagnoses
         ]
-        for diagnosis in content.diagnoses:
+        for diagnosis in diagnoses:
             self.fields[f"ddx_{diagnosis['key']}"] = forms.ChoiceField(
                 label=diagnosis["name"],
                 required=False,

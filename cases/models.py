@@ -89,12 +89,12 @@ class Investigation(models.Model):
 
     key = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
-    category = models.CharField(max_length=30, choices=InvestigationCategory.choices)
+    category = models.CharField(max_length=30, choices=InvestigationCategory)
     cost = models.PositiveIntegerField(help_text="Cost in euros, as charged to the case.")
     turnaround_hours = models.PositiveIntegerField(
         help_text="Simulated hours between ordering and the result."
     )
-    invasiveness = models.CharField(max_length=20, choices=Invasiveness.choices)
+    invasiveness = models.CharField(max_length=20, choices=Invasiveness)
     procedural_risk_pct = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -251,7 +251,7 @@ class CaseHistoryItem(models.Model):
     key = models.SlugField(max_length=60)
     question = models.CharField(max_length=200)
     answer = models.TextField()
-    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
     position = models.PositiveIntegerField(default=0)
 
@@ -294,7 +294,7 @@ class CaseResult(models.Model):
         validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp", "svg"])],
     )
     image_alt = models.CharField(max_length=300, blank=True)
-    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     rationale = models.TextField(help_text="Why ordering it is (or is not) appropriate here.")
     source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
 
@@ -558,7 +558,7 @@ class Attempt(models.Model):
     case_version = models.ForeignKey(CaseVersion, on_delete=models.PROTECT, related_name="+")
     seed = models.BigIntegerField(help_text="Draws the patient variant and the engine's clocks.")
     patient = models.JSONField(help_text="The engine patient at presentation.")
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PRESENTATION)
+    stage = models.CharField(max_length=20, choices=Stage, default=Stage.PRESENTATION)
     clock_hours = models.PositiveIntegerField(default=0)
     cost_total = models.PositiveIntegerField(default=0)
     risk_total_pct = models.DecimalField(max_digits=6, decimal_places=2, default=0)
@@ -613,7 +613,7 @@ class Attempt(models.Model):
 class HistoryAsk(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="history_asks")
     item_key = models.SlugField(max_length=60)
-    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     asked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -635,7 +635,7 @@ class TestOrder(models.Model):
     ready_at_hours = models.PositiveIntegerField()
     cost = models.PositiveIntegerField()
     risk_pct = models.DecimalField(max_digits=5, decimal_places=2)
-    appropriateness = models.CharField(max_length=20, choices=Appropriateness.choices)
+    appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     ordered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

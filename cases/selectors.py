@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -17,6 +18,7 @@ from cases.simulation import HORIZON_DAYS, Event, Plan, Timeline
 from quizzes.selectors import TopicTally
 
 RESULT_DECIMALS = 1
+T = TypeVar("T")
 
 
 def published_cases_for(user: Any) -> QuerySet[Case]:
@@ -102,14 +104,36 @@ def orderable_by_category(content: CaseContent, ordered: set[str]) -> list[dict[
     return list(groups.values())
 
 
+def attempt_order(attempt: Attempt, stream: str, items: Sequence[T]) -> list[T]:
+    """``items`` in this attempt's own order, the same on every page load.
+
+    Derived from the attempt's seed (stored) and the name of the list, so nothing more
+    is saved: a frozen case version never changes its lists, so the order cannot drift.
+    Authors tend to write the key or the target first; this keeps its place from
+    giving the answer away. String seeds hash with SHA-512, the same in every process.
+    """
+    shuffled = list(items)
+    random.Random(f"{attempt.seed}:{stream}").shuffle(shuffled)
+    return shuffled
+
+
+def diagnoses_in_attempt_order(attempt: Attempt, content: CaseContent) -> list[dict[str, Any]]:
+    """The case's diagnoses as this attempt lists them, the target anywhere in the list."""
+    return attempt_order(attempt, "diagnoses", content.diagnoses)
+
+
 def question_views(
     attempt: Attempt, content: CaseContent, ordered: set[str]
 ) -> list[dict[str, Any]]:
-    """Open interpretation questions with the learner's answer, if given (one query)."""
+    """Open interpretation questions with the learner's answer, if given (one query).
+
+    Each question's options come in the attempt's own order.
+    """
     answers = {answer.question_key: answer for answer in attempt.answers.all()}
     return [
         {
             **question,
+            "options": attempt_order(attempt, f"options:{question['key']}", question["options"]),
             "answer": answers.get(question["key"]),
             "investigation": content.investigation_by_key[question["investigation_key"]],
             "citation": citation(question["source"]),

@@ -318,7 +318,9 @@ def diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(attempt, HttpResponse):
         return attempt
     content = CaseContent(attempt.case_version.snapshot)
-    form = DiagnosisForm(request.POST or None, content=content)
+    form = DiagnosisForm(
+        request.POST or None, diagnoses=selectors.diagnoses_in_attempt_order(attempt, content)
+    )
     status = HTTPStatus.OK
     if request.method == "POST":
         if form.is_valid():

@@ -192,7 +192,12 @@ class Quiz(models.Model):
         default=60, validators=[MaxValueValidator(100)]
     )
     shuffle_questions = models.BooleanField(default=False)
-    shuffle_choices = models.BooleanField(default=False)
+    shuffle_choices = models.BooleanField(
+        default=True,
+        help_text="Each attempt shows the options in its own order, kept on reload. Turn off "
+        "only when options must stay in place (e.g. 'both of the above'); true/false "
+        "questions always read True, then False.",
+    )
     certainty_based_marking = models.BooleanField(
         default=False, help_text="Learners state their certainty; marks +1/0, +2/-2, +3/-6."
     )
@@ -319,7 +324,7 @@ class Response(models.Model):
     position = models.PositiveSmallIntegerField()
     choice_order = models.JSONField(default=list, help_text="Choice ids as shown.")
     chosen = models.ManyToManyField(Choice, through="ResponseChoice", related_name="+")
-    confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
+    confidence = models.CharField(max_length=6, choices=Confidence, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     fraction = models.FloatField(default=0, validators=[MinValueValidator(0), MaxValueValidator(1)])
     is_correct = models.BooleanField(default=False)

@@ -130,6 +130,11 @@ def _with_subtopics(topics: Iterable[Topic]) -> list[int]:
 
 
 def _choice_order(question: Question, *, shuffle: bool) -> list[int]:
+    """The options as this attempt shows them, stored on the response so a reload keeps it.
+
+    Authors tend to write the key first; without a shuffle, ticking the first option
+    scores well. True/false keeps its conventional order (True, then False).
+    """
     ids = [choice.pk for choice in question.choices.all()]
     if shuffle and question.kind != Question.Kind.TRUE_FALSE:
         random.shuffle(ids)
@@ -410,6 +415,7 @@ def _practice_quiz_save(*, user, question_ids: list[int], title: str, now) -> Qu
             title=f"{title}, {timezone.localtime(now):%d %b %Y %H:%M}",
             slug=f"practice-{user.pk}-{now:%Y%m%d%H%M%S%f}",
             mode=Quiz.Mode.TUTOR,
+            shuffle_choices=True,
             owner=user,
             is_published=False,
         )

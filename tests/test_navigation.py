@@ -1,6 +1,9 @@
+import re
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +77,10 @@ def test_htmx_comes_from_this_site_and_every_htmx_request_carries_the_csrf_token
     assert 'src="/static/vendor/htmx.min.js"' in page
     assert 'hx-headers=\'{"X-CSRFToken": "' in page
     assert "https://" not in page.split("<body")[0]
+
+
+def test_every_page_links_a_favicon_that_the_site_serves(client):
+    page = client.get(reverse("home")).content.decode()
+
+    href = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    assert finders.find(href.removeprefix(settings.STATIC_URL))

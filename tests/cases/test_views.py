@@ -450,7 +450,8 @@ def test_leaving_and_coming_back_resumes_at_the_same_step_with_nothing_lost(
     if stage == Stage.WORKUP:
         assert "ready at hour 24" in resumed.text
     detail = client.get(reverse("cases:detail", args=["typical-cop"]))
-    assert f"Resume attempt {attempt.pk}" in detail.text
+    assert reverse("cases:resume", args=[attempt.pk]) in detail.text
+    assert "Go back to the patient you started on" in detail.text
 
 
 def test_the_progress_page_shows_attempts_competencies_and_a_score_chart(
@@ -461,3 +462,37 @@ def test_the_progress_page_shows_attempts_competencies_and_a_score_chart(
     assert "Attempts started: <strong>1</strong>" in response.text
     assert "Average score by competency" in response.text
     assert "Case scores over time" in response.text
+
+
+def test_the_player_header_says_when_the_learner_started_this_patient(learner_client, attempt):
+    response = learner_client.get(reverse("cases:presentation", args=[attempt.pk]))
+
+    header = response.text.split('class="player-header"')[1].split("</header>")[0]
+    assert "you started this patient on" in header
+    assert "version" not in header
+    assert f"attempt {attempt.pk}" not in header
+
+
+def _option_keys(page_html: str, question_key: str) -> list[str]:
+    return re.findall(rf'id="opt-{question_key}-([a-z-]+)"', page_html)
+
+
+def test_each_attempt_lists_options_and_diagnoses_in_its_own_order_kept_on_reload(
+    shipped_case, learner_client, learner
+):
+    attempts = [services.attempt_start(user=learner, case=shipped_case) for _ in range(8)]
+    orders, targets_first = set(), 0
+    for attempt in attempts:
+        play_to(attempt, Stage.INTERPRETATION)
+        page = learner_client.get(reverse("cases:interpretation", args=[attempt.pk])).text
+        again = learner_client.get(reverse("cases:interpretation", args=[attempt.pk])).text
+        assert _option_keys(page, "ct-features") == _option_keys(again, "ct-features")
+        orders.add(tuple(_option_keys(page, "ct-features")))
+        play_to(attempt, Stage.DIAGNOSIS)
+        form = learner_client.get(reverse("cases:diagnosis", args=[attempt.pk])).context["form"]
+        primary = [key for key, _ in form.fields["primary"].choices if key]
+        assert sorted(primary) == sorted(d["key"] for d in services.content_of(attempt).diagnoses)
+        targets_first += primary[0] == "cryptogenic-organizing-pneumonia"
+
+    assert len(orders) > 1
+    assert targets_first < len(attempts)

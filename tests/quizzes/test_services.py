@@ -284,3 +284,27 @@ def test_custom_practice_draws_from_the_chosen_pool(learner, quiz, pool, expecte
 def test_custom_practice_with_an_unknown_topic_is_refused(learner, quiz):
     with pytest.raises(services.QuizError, match="does not exist"):
         services.practice_quiz_create(user=learner, topic_ids=[987654], count=5, pool="all")
+
+
+def test_practice_and_review_sessions_show_each_attempt_its_own_option_order(learner):
+    questions = QuestionFactory.create_batch(20, choices__correct=1, choices__wrong=3)
+    authored = {q.pk: [c.pk for c in q.choices.order_by("order", "pk")] for q in questions}
+
+    practice = services.practice_quiz_create(user=learner, topic_ids=[], count=20, pool="all")
+    attempt = services.attempt_start(user=learner, quiz=practice)
+
+    shown = {r.question_id: r.choice_order for r in attempt.responses.all()}
+    assert all(sorted(shown[pk]) == sorted(ids) for pk, ids in authored.items())
+    keys_first = sum(shown[pk][0] == ids[0] for pk, ids in authored.items())
+    assert keys_first < 15, "the key, written first, must not stay first"
+
+
+def test_true_false_questions_keep_their_authored_order_true_then_false(learner):
+    questions = QuestionFactory.create_batch(10, kind="true_false")
+    quiz = QuizFactory(questions=questions)
+
+    attempt = services.attempt_start(user=learner, quiz=quiz)
+
+    for response in attempt.responses.select_related("question"):
+        authored = list(response.question.choices.values_list("pk", flat=True))
+        assert response.choice_order == authored

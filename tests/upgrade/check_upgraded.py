@@ -1,0 +1,92 @@
+"""Open every attempt in an upgraded database through the site's own pages.
+
+tests/upgrade/test_upgrade.py runs this in a subprocess whose settings point at a database
+that was made by an older release and then migrated, so nothing here touches the test
+database. It prints one JSON line: what was checked, and every page that did not answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edu_site.settings")
+
+import django
+
+django.setup()
+
+from django.http.response import HttpResponseBase  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from cases.models import Attempt as CaseAttempt  # noqa: E402
+from cases.models import Stage  # noqa: E402
+from edu_site.models import User  # noqa: E402
+from quizzes.models import Attempt as QuizAttempt  # noqa: E402
+from quizzes.models import ReviewCard  # noqa: E402
+
+
+def main() -> None:
+    checked: Counter[str] = Counter()
+    failures: list[str] = []
+    clients: dict[int, Client] = {}
+
+    def client_for(user: User) -> Client:
+        if user.pk not in clients:
+            clients[user.pk] = Client()
+            clients[user.pk].force_login(user)
+        return clients[user.pk]
+
+    def expect(
+        label: str, response: HttpResponseBase, status: int = 200, location: str | None = None
+    ) -> None:
+        if response.status_code != status:
+            failures.append(f"{label}: {response.status_code}")
+        elif location is not None and response.headers.get("Location") != location:
+            failures.append(f"{label}: went to {response.headers.get('Location')}")
+
+    for attempt in CaseAttempt.objects.select_related("user").order_by("pk"):
+        client = client_for(attempt.user)
+        stage_url = attempt.get_absolute_url()
+        label = f"case attempt {attempt.pk} at {attempt.stage}"
+        expect(
+            f"{label}, resume",
+            client.get(reverse("cases:resume", args=[attempt.pk])),
+            302,
+            stage_url,
+        )
+        expect(f"{label}, stage page", client.get(stage_url))
+        if attempt.stage_reached(Stage.OUTCOME):
+            expect(f"{label}, outcome", client.get(reverse("cases:outcome", args=[attempt.pk])))
+        checked[f"case:{attempt.stage}"] += 1
+
+    for attempt in QuizAttempt.objects.select_related("user", "quiz").order_by("pk"):
+        client = client_for(attempt.user)
+        label = f"quiz attempt {attempt.pk} ({attempt.state})"
+        detail = reverse("quizzes:attempt", args=[attempt.pk])
+        results = reverse("quizzes:results", args=[attempt.pk])
+        if attempt.state == QuizAttempt.State.IN_PROGRESS:
+            expect(f"{label}, page", client.get(detail))
+            if attempt.quiz.owner_id is None:  # a learner's own practice quiz has no Start
+                start = reverse("quizzes:start", args=[attempt.quiz.slug])
+                expect(f"{label}, start again resumes it", client.post(start), 302, detail)
+        else:
+            expect(f"{label}, results", client.get(results))
+        checked[f"quiz:{attempt.state}"] += 1
+
+    for user in User.objects.filter(pk__in=ReviewCard.objects.values("user_id")):
+        expect(f"review queue of {user.username}", client_for(user).get(reverse("quizzes:review")))
+        checked["review queues"] += 1
+    checked["review cards"] = ReviewCard.objects.count()
+    for user in User.objects.filter(pk__in=CaseAttempt.objects.values("user_id")):
+        expect(f"progress of {user.username}", client_for(user).get(reverse("progress")))
+    print(json.dumps({"checked": checked, "failures": failures}))
+
+
+if __name__ == "__main__":
+    main()
