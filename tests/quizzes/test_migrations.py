@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("quizzes", "0001_initial")]
+BEFORE = [("quizzes", "0002_shuffle_choices_by_default")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -25,7 +25,7 @@ def published_again(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quizzes", "0001_initial"),
+        ("quizzes", "0002_shuffle_choices_by_default"),
     ]
 
     operations = [
