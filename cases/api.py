@@ -9,15 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors, services
-from cases.services import (
-    CLOCK_STEPS_HOURS,
-    MAX_ADDITIONAL_ORDERS,
-    MAX_TAPER_STEPS,
-    AttemptError,
-    OrderInput,
-    PlanError,
-    PlanInput,
-)
+from cases.errors import AttemptError
+from cases.plans import MAX_ADDITIONAL_ORDERS, MAX_TAPER_STEPS, OrderInput, PlanError, PlanInput
+from cases.services import CLOCK_STEPS_HOURS
 
 
 class CaseOutputSerializer(serializers.Serializer):

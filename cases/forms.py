@@ -8,16 +8,10 @@ from typing import Any
 from django import forms
 
 from cases.content import CaseContent
+from cases.errors import AttemptError
 from cases.models import DiagnosisSubmission
-from cases.services import (
-    CLOCK_STEPS_HOURS,
-    MAX_ADDITIONAL_ORDERS,
-    MAX_TAPER_STEPS,
-    AttemptError,
-    OrderInput,
-    PlanError,
-    PlanInput,
-)
+from cases.plans import MAX_ADDITIONAL_ORDERS, MAX_TAPER_STEPS, OrderInput, PlanError, PlanInput
+from cases.services import CLOCK_STEPS_HOURS
 from cases.simulation import DoseUnit
 
 ADJUNCTS = {
@@ -135,7 +129,7 @@ class PlanForm(forms.Form):
 
     The main order's fields keep their first names (agent, dose, …); further orders are
     ``order_N_…`` and count only when a treatment is chosen. Rules live in the engine,
-    reached through ``services.plan_build``; ``add_plan_error`` puts its refusal on the row.
+    reached through ``plans.plan_build``; ``add_plan_error`` puts its refusal on the row.
     """
 
     agent = forms.ChoiceField(label="Agent")

@@ -8,6 +8,9 @@ records (Attempt and the rows hanging off it) are listed in CasesConfig.learner_
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
@@ -15,6 +18,9 @@ from django.db import models
 from django.urls import reverse
 
 from cases.simulation import AGENTS, CITATIONS, HORIZON_DAYS, Disease, Parameters, Patient
+
+if TYPE_CHECKING:
+    from cases.content import CaseContent
 
 
 class Appropriateness(models.TextChoices):
@@ -548,6 +554,12 @@ class Stage(models.TextChoices):
 STAGE_ORDER = list(Stage)
 
 
+class AttemptQuerySet(models.QuerySet["Attempt"]):
+    def open(self) -> AttemptQuerySet:
+        """Attempts still being played: the query form of ``Attempt.is_open``."""
+        return self.filter(finished_at__isnull=True)
+
+
 class Attempt(models.Model):
     """One learner's play of one case version, on a simulated clock in hours."""
 
@@ -578,6 +590,8 @@ class Attempt(models.Model):
     last_activity_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AttemptQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["user", "case"])]
@@ -590,7 +604,15 @@ class Attempt(models.Model):
 
     @property
     def is_open(self) -> bool:
+        """Still being played: the one definition of an open case attempt (see ``open``)."""
         return self.finished_at is None
+
+    @cached_property
+    def content(self) -> CaseContent:
+        """The frozen case content this attempt plays, read from its version's snapshot."""
+        from cases.content import CaseContent  # content.py reads these models
+
+        return CaseContent(self.case_version.snapshot)
 
     def stage_reached(self, stage: str) -> bool:
         """Whether the attempt is at or past ``stage``."""

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from cases import charts, scoring
 from cases.content import CaseContent, citation
 from cases.models import Attempt, Case, InterpretationAnswer, Stage
-from cases.simulation import HORIZON_DAYS, Event, Plan, Timeline
+from cases.simulation import HORIZON_DAYS, Event, Patient, Plan, Timeline
 from quizzes.selectors import TopicTally
 
 RESULT_DECIMALS = 1
@@ -263,7 +263,7 @@ def attempts_in_progress(user: Any) -> QuerySet[Attempt]:
     """Unfinished case attempts, most recently touched first, for the home dashboard."""
     return (
         Attempt.objects.filter(user=user)
-        .exclude(stage=Stage.DEBRIEF)
+        .open()
         .select_related("case")
         .order_by("-last_activity_at")
     )
@@ -306,3 +306,13 @@ def model_answer(content: CaseContent) -> dict[str, list[dict[str, Any]]]:
             if i["appropriateness"] != "neutral"
         ],
     }
+
+
+def presentation_patient(attempt: Attempt) -> Patient:
+    """The attempt's patient as drawn at presentation (age, sex, height, weight, findings)."""
+    return Patient.from_dict(attempt.patient)
+
+
+def outcome_timeline(attempt: Attempt) -> Timeline:
+    """The learner's engine timeline, all of it; ``revealed_events`` cuts what they have seen."""
+    return Timeline.from_dict(attempt.timeline)

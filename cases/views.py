@@ -7,7 +7,7 @@ with htmx the same view returns the page's fragment ("template#partial") instead
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import partial, wraps
 from http import HTTPStatus
 from typing import Any
 
@@ -18,12 +18,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap
 
-from cases import charts, selectors, services
-from cases.content import CaseContent, citation
+from cases import charts, plans, selectors, services
+from cases.content import citation
+from cases.errors import AttemptError
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
 from cases.models import Attempt, Stage
-from cases.services import AttemptError
-from cases.simulation import Patient, Timeline, get_agent
 
 
 @login_required
@@ -37,7 +36,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     case = selectors.published_case(slug, request.user)
-    open_attempts = [a for a in case.my_attempts if a.finished_at is None]
+    open_attempts = [a for a in case.my_attempts if a.is_open]
     return render(
         request,
         "cases/case_detail.html",
@@ -66,21 +65,31 @@ def attempt_resume(request: HttpRequest, pk: int) -> HttpResponse:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _stage_page(request: HttpRequest, pk: int, stage: Stage) -> Attempt | HttpResponse:
-    """The learner's attempt, or a redirect when this stage is still ahead of it."""
-    attempt = selectors.attempt_for_user(request.user, pk)
-    if not attempt.stage_reached(stage):
-        return redirect(attempt)
-    return attempt
+StagePage = Callable[[HttpRequest, Attempt], HttpResponse]
+
+
+def stage_page(stage: Stage) -> Callable[[StagePage], Callable[..., HttpResponse]]:
+    """Guard a stage page: the view gets the learner's own attempt (anyone else's is a
+    404), and an attempt that has not reached ``stage`` yet is sent to its current stage."""
+
+    def guard(view: StagePage) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def guarded(request: HttpRequest, pk: int) -> HttpResponse:
+            attempt = selectors.attempt_for_user(request.user, pk)
+            if not attempt.stage_reached(stage):
+                return redirect(attempt)
+            return view(request, attempt)
+
+        return guarded
+
+    return guard
 
 
 def _player_context(attempt: Attempt, stage: Stage, **extra: Any) -> dict[str, Any]:
-    content = CaseContent(attempt.case_version.snapshot)
-    patient = Patient.from_dict(attempt.patient)
     return {
         "attempt": attempt,
-        "content": content,
-        "patient": patient,
+        "content": attempt.content,
+        "patient": selectors.presentation_patient(attempt),
         "page_stage": stage,
         "stages": [
             {
@@ -152,10 +161,8 @@ def _presentation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def presentation(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = _stage_page(request, pk, Stage.PRESENTATION)
-    if isinstance(attempt, HttpResponse):
-        return attempt
+@stage_page(Stage.PRESENTATION)
+def presentation(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_presentation.html", _presentation_context(attempt))
 
 
@@ -217,10 +224,8 @@ def _workup_action(
 
 @login_required
 @require_GET
-def workup(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = _stage_page(request, pk, Stage.WORKUP)
-    if isinstance(attempt, HttpResponse):
-        return attempt
+@stage_page(Stage.WORKUP)
+def workup(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_workup.html", _workup_context(attempt))
 
 
@@ -228,7 +233,7 @@ def workup(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def test_order(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
-    form = TestOrderForm(request.POST, content=CaseContent(attempt.case_version.snapshot))
+    form = TestOrderForm(request.POST, content=attempt.content)
     if not form.is_valid():
         return _refuse(request, attempt, " ".join(form.errors["investigations"]))
     keys = form.cleaned_data["investigations"]
@@ -264,10 +269,8 @@ def _interpretation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def interpretation(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = _stage_page(request, pk, Stage.INTERPRETATION)
-    if isinstance(attempt, HttpResponse):
-        return attempt
+@stage_page(Stage.INTERPRETATION)
+def interpretation(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_interpretation.html", _interpretation_context(attempt))
 
 
@@ -275,7 +278,7 @@ def interpretation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
-    form = AnswerForm(request.POST, content=CaseContent(attempt.case_version.snapshot))
+    form = AnswerForm(request.POST, content=attempt.content)
     if not form.is_valid():
         return _refuse(request, attempt, "Choose one of the options shown.")
     question_key = form.cleaned_data["question"]
@@ -313,11 +316,9 @@ def interpretation_finish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = _stage_page(request, pk, Stage.DIAGNOSIS)
-    if isinstance(attempt, HttpResponse):
-        return attempt
-    content = CaseContent(attempt.case_version.snapshot)
+@stage_page(Stage.DIAGNOSIS)
+def diagnosis(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    content = attempt.content
     form = DiagnosisForm(
         request.POST or None, diagnoses=selectors.diagnoses_in_attempt_order(attempt, content)
     )
@@ -349,27 +350,12 @@ def diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
 # --- plan ------------------------------------------------------------------------------------
 
 
-def _dose_table(content: CaseContent, patient: Patient) -> list[dict[str, Any]]:
-    """mg/day for a few doses of each weight-based agent, by the engine's arithmetic."""
-    rows = []
-    for therapy in content.therapies:
-        for per_kg in (0.25, 0.5, 0.75, 1.0):
-            try:
-                mg = services.dose_daily_mg(
-                    patient=patient, agent=therapy["agent"], dose=per_kg, unit="mg/kg/day"
-                )
-            except ValueError:
-                break
-            rows.append({"agent": therapy["name"], "per_kg": per_kg, "mg": round(mg, 1)})
-    return rows
-
-
 def _plan_context(attempt: Attempt, stage: Stage, form: PlanForm, **extra: Any) -> dict[str, Any]:
     context = _player_context(attempt, stage, form=form, **extra)
     patient = services.treatment_patient(attempt)
     context.update(
         ideal_weight=round(patient.ideal_body_weight_kg, 1),
-        dose_table=_dose_table(context["content"], patient),
+        dose_table=plans.dose_table(content=context["content"], patient=patient),
         plans=[
             {
                 "submission": plan,
@@ -383,11 +369,9 @@ def _plan_context(attempt: Attempt, stage: Stage, form: PlanForm, **extra: Any) 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = _stage_page(request, pk, Stage.PLAN)
-    if isinstance(attempt, HttpResponse):
-        return attempt
-    content = CaseContent(attempt.case_version.snapshot)
+@stage_page(Stage.PLAN)
+def plan(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    content = attempt.content
     form = PlanForm(request.POST or None, content=content)
     status = HTTPStatus.OK
     if request.method == "POST":
@@ -410,18 +394,18 @@ def dose_preview(request: HttpRequest, pk: int) -> HttpResponse:
     ``?order=N`` names the row; its inputs come with the request (htmx includes the row).
     """
     attempt = selectors.attempt_for_user(request.user, pk)
-    form = PlanForm(request.GET, content=CaseContent(attempt.case_version.snapshot))
+    form = PlanForm(request.GET, content=attempt.content)
     rows = {str(row.number): row for row in form.order_rows()}
     row = rows.get(request.GET.get("order", "1"), rows["1"])
     try:
         dose = float(row.dose.value())
-        mg = services.dose_daily_mg(
+        mg = plans.dose_daily_mg(
             patient=services.treatment_patient(attempt),
             agent=row.agent.value(),
             dose=dose,
             unit=row.unit.value(),
         )
-        unit = row.unit.value() or get_agent(row.agent.value()).default_unit
+        unit = plans.dose_unit(row.agent.value(), row.unit.value())
         preview = f"{dose:g} {unit} = {mg:.1f} mg a day for this patient"
     except (TypeError, ValueError):
         preview = "Enter a dose to see the milligrams for this patient."
@@ -436,11 +420,11 @@ def dose_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str, Any]:
-    content = CaseContent(attempt.case_version.snapshot)
+    content = attempt.content
     form = form or PlanForm(content=content)
     context = _plan_context(attempt, Stage.OUTCOME, form)
     until = attempt.revealed_until_day
-    timeline = Timeline.from_dict(attempt.timeline)
+    timeline = selectors.outcome_timeline(attempt)
     events = selectors.event_rows(selectors.revealed_events(attempt, timeline))
     open_decision = attempt.stage == Stage.OUTCOME and attempt.decision_event is not None
     context.update(
@@ -456,10 +440,8 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
 
 @login_required
 @require_GET
-def outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = _stage_page(request, pk, Stage.OUTCOME)
-    if isinstance(attempt, HttpResponse):
-        return attempt
+@stage_page(Stage.OUTCOME)
+def outcome(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_outcome.html", _outcome_context(attempt))
 
 
@@ -467,7 +449,7 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
-    form = PlanForm(request.POST, content=CaseContent(attempt.case_version.snapshot))
+    form = PlanForm(request.POST, content=attempt.content)
     if form.is_valid():
         try:
             services.plan_revise(attempt=attempt, plan_input=form.plan_input())
@@ -503,11 +485,9 @@ def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def debrief(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = _stage_page(request, pk, Stage.DEBRIEF)
-    if isinstance(attempt, HttpResponse):
-        return attempt
-    content = CaseContent(attempt.case_version.snapshot)
+@stage_page(Stage.DEBRIEF)
+def debrief(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    content = attempt.content
     context = _plan_context(attempt, Stage.DEBRIEF, PlanForm(content=content))
     context.update(
         breakdown=attempt.score_breakdown,

@@ -11,8 +11,10 @@ class User(AbstractUser):
 
     @property
     def is_educator(self) -> bool:
-        """Educators author content in admin and see cohort statistics."""
-        return self.is_staff
+        """Educators author content in admin and see cohort statistics (roles.is_educator)."""
+        from edu_site.roles import is_educator  # roles.py reads the auth models at import
+
+        return is_educator(self)
 
 
 class ShippedFixture(models.Model):

@@ -5,11 +5,24 @@ model of the content apps, and may only view the models that hold learners' reco
 so that no educator edits a learner's answers by accident.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 EDUCATORS_GROUP = "Educators"
 CONTENT_APPS = ("cases", "quizzes")
+
+
+def is_educator(user: Any) -> bool:
+    """The one test of the educator role: staff who may view learners' records.
+
+    Educators get the view permission on learner records from their group; a superuser has
+    every permission. Pages, the API and templates (``user.is_educator``) all ask this.
+    """
+    return bool(user.is_active and user.is_staff and user.has_perm("quizzes.view_attempt"))
 
 
 def educator_permissions() -> list[Permission]:

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from edu_site.roles import is_educator
 from quizzes import selectors, services, statistics
 from quizzes.models import Attempt, Confidence, Quiz
 
@@ -230,7 +231,7 @@ class ItemAnalysisApi(APIView):
 
     @extend_schema(responses=QuizStatisticsOutputSerializer)
     def get(self, request: Request, slug: str) -> ApiResponse:
-        if not (request.user.is_staff and request.user.has_perm("quizzes.view_attempt")):
+        if not is_educator(request.user):
             raise PermissionDenied("Item analysis is for educators.")
         quiz = get_object_or_404(Quiz, slug=slug)
         report = statistics.quiz_item_analysis(quiz=quiz)

@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from edu_site.roles import is_educator
 from quizzes import selectors, services, statistics
 from quizzes.forms import PracticeForm
 from quizzes.models import Attempt, Confidence, Quiz
@@ -232,7 +233,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def item_analysis(request: HttpRequest, slug: str) -> HttpResponse:
     """Educators only: learners get 403 (they may know the quiz exists, not its statistics)."""
-    if not (request.user.is_staff and request.user.has_perm("quizzes.view_attempt")):
+    if not is_educator(request.user):
         raise PermissionDenied("Item analysis is for educators.")
     quiz = get_object_or_404(Quiz, slug=slug)
     report = statistics.quiz_item_analysis(quiz=quiz)

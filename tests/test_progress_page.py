@@ -21,7 +21,7 @@ def answer_case_questions(learner, case: Case, *, right: bool):
     attempt = case_services.attempt_start(user=learner, case=case)
     play_to(attempt, Stage.INTERPRETATION)
     ordered = set(attempt.test_orders.values_list("investigation_key", flat=True))
-    content = case_services.content_of(attempt)
+    content = attempt.content
     for question in case_services.questions_available(attempt, content, ordered):
         options = [option["key"] for option in question["options"] if option["correct"] == right]
         case_services.answer_submit(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from cases import services
+from cases import plans, services
 from cases.content import CaseContent
 from cases.models import Case, Stage
 from cases.simulation import EventKind, Timeline, simulate
@@ -20,7 +20,7 @@ RIGHT_ANSWERS = {
     "pft-pattern": ["restrictive"],
     "liver-relapse": ["cholestasis"],
 }
-FAST_TAPER = services.PlanInput(
+FAST_TAPER = plans.PlanInput(
     agent="prednisone",
     dose=0.75,
     unit="mg/kg/day",
@@ -28,7 +28,7 @@ FAST_TAPER = services.PlanInput(
     taper=[(0.25, 14)],
     adjuncts={"pneumocystis_prophylaxis": True},
 )
-RETREATMENT = services.PlanInput(
+RETREATMENT = plans.PlanInput(
     agent="prednisone",
     dose=20,
     unit="mg/day",
@@ -41,15 +41,15 @@ RETREATMENT = services.PlanInput(
     },
 )
 
-PULSE_THEN_PREDNISONE = services.PlanInput(
+PULSE_THEN_PREDNISONE = plans.PlanInput(
     agent="methylprednisolone_pulse",
     dose=1000,
     unit="mg/day",
     duration_days=3,
     adjuncts={"pneumocystis_prophylaxis": True},
     additional_orders=[
-        services.OrderInput("prednisone", 0.75, "mg/kg/day", duration_days=28, start_day=3),
-        services.OrderInput("stop_culprit"),
+        plans.OrderInput("prednisone", 0.75, "mg/kg/day", duration_days=28, start_day=3),
+        plans.OrderInput("stop_culprit"),
     ],
 )
 
@@ -65,7 +65,7 @@ def fast_taper_timeline(content: CaseContent, seed: int, workup_days: int = 3) -
     data = patient.to_dict()
     data["days_since_onset"] += workup_days
     treated = type(patient).from_dict(data)
-    plan = services.plan_build(content=content, plan_input=FAST_TAPER)
+    plan = plans.plan_build(content=content, plan_input=FAST_TAPER)
     return simulate(treated, plan, seed, services.engine_parameters(content))
 
 
@@ -101,11 +101,11 @@ def same_day_sequel_seed(case: Case) -> int:
 
 def open_questions(attempt) -> set[str]:
     ordered = set(attempt.test_orders.values_list("investigation_key", flat=True))
-    content = services.content_of(attempt)
+    content = attempt.content
     return {q["key"] for q in services.questions_available(attempt, content, ordered)}
 
 
-def play_to(attempt, stage: Stage, plan: services.PlanInput = FAST_TAPER):
+def play_to(attempt, stage: Stage, plan: plans.PlanInput = FAST_TAPER):
     """Advance an attempt through the real services until it reaches ``stage``."""
     steps = [
         (

@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from cases import services
+from cases import plans, services
+from cases.errors import AttemptError
 from cases.models import Attempt, Case, CaseResult, Stage
-from cases.services import AttemptError, OrderInput, PlanError
+from cases.plans import OrderInput, PlanError
 from cases.simulation import HORIZON_DAYS, EventKind, Timeline
 from tests.cases.conftest import (
     FAST_TAPER,
@@ -69,14 +70,12 @@ def test_editing_a_case_never_changes_a_running_attempt(attempt, shipped_case):
     services.case_publish(case=shipped_case)
 
     attempt.refresh_from_db()
-    hrct = services.content_of(attempt).investigation_by_key["hrct-chest"]
+    hrct = attempt.content.investigation_by_key["hrct-chest"]
     assert "Edited" not in hrct["report"]
     assert attempt.case_version.snapshot["case"]["title"] != "Renamed"
     newer = services.attempt_start(user=attempt.user, case=shipped_case)
     assert newer.case_version.number == attempt.case_version.number + 1
-    assert services.content_of(newer).investigation_by_key["hrct-chest"]["report"] == (
-        "Edited by an educator"
-    )
+    assert newer.content.investigation_by_key["hrct-chest"]["report"] == ("Edited by an educator")
 
 
 def test_ordering_adds_cost_and_risk_and_results_wait_for_the_clock(attempt):
@@ -249,7 +248,7 @@ def test_a_plan_of_several_orders_is_simulated_with_each_order_on_its_own_days(a
     play_to(attempt, Stage.OUTCOME, plan=PULSE_THEN_PREDNISONE)
 
     timeline = Timeline.from_dict(attempt.timeline)
-    prednisone_mg = services.dose_daily_mg(
+    prednisone_mg = plans.dose_daily_mg(
         patient=timeline.patient, agent="prednisone", dose=0.75, unit="mg/kg/day"
     )
     assert timeline.series.prednisone_mg[0] == 1250.0  # 1 g methylprednisolone, as prednisone
@@ -264,9 +263,9 @@ def test_a_plan_of_several_orders_is_simulated_with_each_order_on_its_own_days(a
     assert saved[2]["dose"] is None
 
 
-def with_second_order(**fields) -> services.PlanInput:
+def with_second_order(**fields) -> plans.PlanInput:
     """Four weeks of prednisone and one further order built from ``fields``."""
-    return services.PlanInput(
+    return plans.PlanInput(
         "prednisone", 0.75, "mg/kg/day", 28, additional_orders=[OrderInput(**fields)]
     )
 
@@ -317,11 +316,11 @@ def test_a_bad_further_order_is_refused_naming_its_row_and_changes_nothing(
 
 
 def test_a_revision_must_keep_every_order_within_the_five_years(attempt):
-    content = services.content_of(attempt)
+    content = attempt.content
     late = with_second_order(agent="clarithromycin", dose=1000, duration_days=91, start_day=1800)
 
     with pytest.raises(PlanError, match="between 0 and 1724 in a plan that starts on day 100"):
-        services.plan_build(content=content, plan_input=late, starts_on_day=100)
+        plans.plan_build(content=content, plan_input=late, starts_on_day=100)
 
 
 def test_the_plan_starts_after_the_workup_and_the_outcome_is_simulated(attempt):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from cases import services
+from cases import plans, services
 from cases.models import Attempt, Stage
 from cases.simulation import EventKind, Timeline
 from tests.cases.conftest import finish, play_to, same_day_sequel_seed, seed_where
@@ -241,7 +241,7 @@ def test_a_taper_that_ends_before_it_starts_is_shown_on_the_form(learner_client,
 
 def test_the_dose_preview_shows_the_engine_milligrams_for_this_patient(learner_client, attempt):
     play_to(attempt, Stage.PLAN)
-    expected = services.dose_daily_mg(
+    expected = plans.dose_daily_mg(
         patient=services.treatment_patient(attempt), agent="prednisone", dose=0.5, unit="mg/kg/day"
     )
 
@@ -491,7 +491,7 @@ def test_each_attempt_lists_options_and_diagnoses_in_its_own_order_kept_on_reloa
         play_to(attempt, Stage.DIAGNOSIS)
         form = learner_client.get(reverse("cases:diagnosis", args=[attempt.pk])).context["form"]
         primary = [key for key, _ in form.fields["primary"].choices if key]
-        assert sorted(primary) == sorted(d["key"] for d in services.content_of(attempt).diagnoses)
+        assert sorted(primary) == sorted(d["key"] for d in attempt.content.diagnoses)
         targets_first += primary[0] == "cryptogenic-organizing-pneumonia"
 
     assert len(orders) > 1
