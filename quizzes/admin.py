@@ -53,7 +53,7 @@ class ChoiceFormSet(BaseInlineFormSet):
                 explanation=form.cleaned_data.get("explanation", ""),
             )
             for form in self.forms
-            if form.cleaned_data.get("text") and not self._should_delete_form(form)
+            if form.cleaned_data.get("text") and not form.cleaned_data.get("DELETE")
         ]
         problems = question_problems(
             kind=self.instance.kind, options=options, references=self.instance.references
@@ -186,11 +186,22 @@ class QuizAdmin(admin.ModelAdmin):
         )
 
 
+RESPONSE_FIELDS = (
+    "position",
+    "question",
+    "fraction",
+    "marks",
+    "confidence",
+    "flagged",
+    "answered_at",
+)
+
+
 class ResponseInline(admin.TabularInline):
     model = Response
     extra = 0
-    fields = ["position", "question", "fraction", "marks", "confidence", "flagged", "answered_at"]
-    readonly_fields = fields
+    fields = RESPONSE_FIELDS
+    readonly_fields = RESPONSE_FIELDS
     can_delete = False
 
 
