@@ -140,7 +140,7 @@ def test_results_name_the_version_the_attempt_showed(educator_client, learner_cl
     page = learner_client.get(reverse("quizzes:results", args=[attempt.pk])).content.decode()
 
     assert "Old stem?" in page
-    assert f"(#{question.pk}, version 1)" in page
+    assert f"Question #{question.pk}, version 1 · marks" in page
 
 
 def test_changing_only_the_status_of_an_answered_question_makes_no_version(
