@@ -1,5 +1,7 @@
 """Factories for tests. Each app's factories live here, grouped by app."""
 
+from collections.abc import Sequence
+
 import factory
 from django.conf import settings
 
@@ -97,7 +99,7 @@ class QuizFactory(factory.django.DjangoModelFactory):
     is_published = True
 
     @factory.post_generation
-    def questions(quiz, create: bool, extracted: object, **kwargs: int) -> None:
+    def questions(quiz, create: bool, extracted: Sequence[object] | None, **kwargs: int) -> None:
         if not create:
             return
         from quizzes.models import QuizQuestion

@@ -128,7 +128,7 @@ def test_editing_an_answered_question_makes_a_new_version(educator_client, learn
         "Option 4",
     }
     assert list(quiz.questions.all()) == [new]
-    assert new.choices.order_by("order").first().text == "Reworded right option"
+    assert new.choices.order_by("order")[0].text == "Reworded right option"
 
 
 def test_results_name_the_version_the_attempt_showed(educator_client, learner_client, learner):
