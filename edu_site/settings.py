@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "edu_site",
     "cases",
     "quizzes",
+    "edu_site.classes",
 ]
 
 MIDDLEWARE = [

@@ -94,7 +94,7 @@ class PeerFigure:
 
 
 def peers_percent_correct(
-    *, question_ids: list[int], excluding_user: User
+    *, question_ids: list[int], excluding_user: User | int
 ) -> dict[int, PeerFigure]:
     """For each question answered by at least PEERS_MIN_LEARNERS others, their % right."""
     rows = (

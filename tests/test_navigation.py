@@ -8,7 +8,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-SECTION_PAGES = ["cases:list", "quizzes:list", "progress"]
+SECTION_PAGES = ["cases:list", "quizzes:list", "progress", "classes:list"]
 
 
 @pytest.mark.parametrize("page", SECTION_PAGES)
