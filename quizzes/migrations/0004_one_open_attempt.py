@@ -43,7 +43,7 @@ def close_duplicate_open_attempts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quizzes", "0002_shuffle_choices_by_default"),
+        ("quizzes", "0003_question_versions_and_ready_status"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
