@@ -6,12 +6,16 @@ HTMX := edu_site/static/vendor/htmx.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint test-sqlite test-postgres bench clean
+.PHONY: run classroom test install lint test-sqlite test-postgres bench clean
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# DEBUG off, gunicorn and whitenoise on the room's network (BIND=0.0.0.0 by default).
+classroom: install
+	scripts/classroom.sh
 
 test: install
 	scripts/ensure_system_packages.sh

@@ -23,8 +23,8 @@ WINDOW_SECONDS = 3600
 
 def client_address(request: HttpRequest) -> str:
     """The browser's address: the proxy's X-Real-IP behind a proxy, else the socket's peer."""
-    if settings.BEHIND_PROXY and request.META.get("HTTP_X_REAL_IP"):
-        return request.META["HTTP_X_REAL_IP"]
+    if settings.BEHIND_PROXY and request.headers.get("x-real-ip"):
+        return request.headers["x-real-ip"]
     return request.META.get("REMOTE_ADDR", "")
 
 

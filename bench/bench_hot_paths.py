@@ -1,0 +1,221 @@
+"""Benchmark: server time of the requests a classroom makes most, as medians.
+
+Budgets (issue 15): /progress/ at 1,000 attempts ≤ 60 ms, the quiz answer POST ≤ 8 ms,
+the case outcome and debrief pages ≤ 10 ms. Server time is measured in-process with
+Django's test client (middleware, view, template, database; no network), against a
+throwaway database: a temporary SQLite file, or a test database on the server
+DATABASE_URL names:
+
+    .venv/bin/python bench/bench_hot_paths.py
+    scripts/with_postgres.sh .venv/bin/python bench/bench_hot_paths.py
+
+The 1,000 attempts are one learner's: 500 case attempts (half of them finished) and 500
+finished quizzes of the shipped bank, copied from attempts played through the services.
+"""
+
+import os
+import statistics as stats
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if not os.environ.get("DATABASE_URL"):
+    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edu_site.settings")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Model  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from cases import services as case_services  # noqa: E402
+from cases.models import Attempt as CaseAttempt  # noqa: E402
+from cases.models import Case, Stage  # noqa: E402
+from edu_site.models import User  # noqa: E402
+from quizzes import services as quiz_services  # noqa: E402
+from quizzes.models import Attempt as QuizAttempt  # noqa: E402
+from quizzes.models import Quiz, Response  # noqa: E402
+
+CASE_ATTEMPTS = 500
+QUIZ_ATTEMPTS = 500
+REPEATS = 30
+BUDGETS_MS = {"progress": 60, "answer": 8, "outcome": 10, "debrief": 10}
+PLAN = case_services.PlanInput(
+    agent="prednisone",
+    dose=0.75,
+    unit="mg/kg/day",
+    duration_days=28,
+    taper=[(0.5, 28), (0.25, 90), (0.1, 90)],
+    adjuncts={"pneumocystis_prophylaxis": True, "bone_protection": True},
+)
+TESTS = ["hrct-chest", "bronchoscopy-bal", "ctd-serology", "crp-esr"]
+
+
+def played_case(user: User, case: Case, stage: Stage) -> CaseAttempt:
+    attempt = case_services.attempt_start(user=user, case=case)
+    case_services.history_ask(attempt=attempt, item_key="medications")
+    case_services.workup_begin(attempt=attempt)
+    case_services.test_order(attempt=attempt, investigation_keys=TESTS)
+    case_services.clock_advance(attempt=attempt, hours=72)
+    case_services.workup_finish(attempt=attempt)
+    ordered = set(attempt.test_orders.values_list("investigation_key", flat=True))
+    for question in case_services.questions_available(attempt, attempt.content, ordered):
+        case_services.answer_submit(
+            attempt=attempt,
+            question_key=question["key"],
+            option_keys=[question["options"][0]["key"]],
+        )
+    case_services.interpretation_finish(attempt=attempt)
+    case_services.diagnosis_submit(
+        attempt=attempt,
+        primary_key="cryptogenic-organizing-pneumonia",
+        confidence_pct=80,
+        differential={"community-acquired-pneumonia": "possible"},
+    )
+    case_services.plan_submit(attempt=attempt, plan_input=PLAN)
+    if stage == Stage.DEBRIEF:
+        while attempt.decision_event is not None:
+            case_services.plan_revise(attempt=attempt, plan_input=PLAN)
+        case_services.attempt_finish(attempt=attempt)
+    return attempt
+
+
+def copies(model: type[Model], template: Model, count: int, **changes: object) -> None:
+    """``count`` rows like ``template``: what a long history looks like to the pages."""
+    fields = {
+        field.attname: getattr(template, field.attname)
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+    }
+    model._default_manager.bulk_create([model(**{**fields, **changes}) for _ in range(count)], 500)
+
+
+def build() -> tuple[User, CaseAttempt, CaseAttempt, QuizAttempt]:
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", "--content-only", verbosity=0)
+    learner = User.objects.create_user("bench", "bench@example.org", "bench-pass-2026")
+    case = Case.objects.filter(status=Case.Status.PUBLISHED).order_by("pk").first()
+    assert case is not None, "no published case in the shipped content"
+    finished = played_case(learner, case, Stage.DEBRIEF)
+    at_outcome = played_case(learner, case, Stage.OUTCOME)
+    copies(CaseAttempt, finished, CASE_ATTEMPTS // 2 - 1)
+    copies(CaseAttempt, at_outcome, CASE_ATTEMPTS // 2 - 1, finished_at=finished.finished_at)
+
+    tutor = Quiz.objects.get(slug="op-essentials-tutor")
+    done = quiz_services.attempt_start(user=learner, quiz=tutor)
+    for response in done.responses.order_by("position"):
+        quiz_services.response_save(
+            attempt=done,
+            question_id=response.question_id,
+            choice_ids=[response.choice_order[0]],
+            expected_version=response.version,
+        )
+    template = quiz_services.attempt_finish(attempt=done)
+    for number in range(2, QUIZ_ATTEMPTS + 1):
+        copies(QuizAttempt, template, 1, number=number)
+    rows = list(template.responses.all())
+    Response.objects.bulk_create(
+        [
+            Response(
+                **{
+                    **{f.attname: getattr(row, f.attname) for f in Response._meta.concrete_fields},
+                    "id": None,
+                    "attempt_id": clone_id,
+                }
+            )
+            for clone_id in QuizAttempt.objects.filter(user=learner)
+            .exclude(pk=template.pk)
+            .values_list("pk", flat=True)
+            for row in rows
+        ],
+        1000,
+    )
+    open_quiz = quiz_services.attempt_start(
+        user=User.objects.create_user("taker", "taker@example.org", "bench-pass-2026"),
+        quiz=tutor,
+    )
+    return learner, finished, at_outcome, open_quiz
+
+
+def median_ms(call: Callable[[], object]) -> float:
+    call()  # warm caches and templates
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return stats.median(times)
+
+
+def main() -> None:
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        learner, finished, at_outcome, open_quiz = build()
+    client = Client()
+    client.force_login(learner)
+    taker = Client()
+    taker.force_login(open_quiz.user)
+    responses = list(open_quiz.responses.order_by("position"))
+    answers = iter(range(10**6))
+
+    def answer() -> None:
+        response = responses[next(answers) % len(responses)]
+        response.refresh_from_db()
+        result = taker.post(
+            reverse("quizzes:answer", args=[open_quiz.pk]),
+            {
+                "question": response.question_id,
+                "position": response.position,
+                "version": response.version,
+                "choice": response.choice_order[next(answers) % 2],
+            },
+            headers={"HX-Request": "true"},
+        )
+        assert result.status_code == 200, result.status_code
+
+    def page(url: str) -> Callable[[], None]:
+        def get() -> None:
+            result = client.get(url)
+            assert result.status_code == 200, (url, result.status_code)
+
+        return get
+
+    progress_size = len(client.get(reverse("progress")).content)
+    figures = {
+        "progress": median_ms(page(reverse("progress"))),
+        "answer": median_ms(answer),
+        "outcome": median_ms(page(reverse("cases:outcome", args=[at_outcome.pk]))),
+        "debrief": median_ms(page(reverse("cases:debrief", args=[finished.pk]))),
+    }
+    print(f"database: {connection.vendor}; medians of {REPEATS} requests, server time in-process")
+    labels = {
+        "progress": f"/progress/ with {CASE_ATTEMPTS + QUIZ_ATTEMPTS} attempts "
+        f"({progress_size // 1000} KB)",
+        "answer": "quiz answer POST (htmx)",
+        "outcome": "case outcome page",
+        "debrief": "case debrief page",
+    }
+    for key, value in figures.items():
+        verdict = "ok" if value <= BUDGETS_MS[key] else "OVER"
+        print(f"  {labels[key]:<42} {value:7.1f} ms  (budget {BUDGETS_MS[key]} ms: {verdict})")
+
+
+if __name__ == "__main__":
+    # As in the tests: pages render without running collectstatic first.
+    with override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ):
+        main()
