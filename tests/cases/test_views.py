@@ -363,7 +363,7 @@ def test_the_outcome_page_has_an_accessible_chart_and_timeline(learner_client, a
     assert '<title id="outcome-chart-title">Your patient&#x27;s course</title>' in response.text
     assert '<desc id="outcome-chart-desc">' in response.text
     assert "as a table</summary>" in response.text
-    assert "Admission bloods" in response.text
+    assert "Bloods at presentation" in response.text
 
 
 def test_the_outcome_stops_at_the_decision_event_not_at_the_end_of_its_day(
