@@ -22,7 +22,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from .agents import Action
+from .agents import AGENTS, Action
 from .diseases import DiseaseBehaviour, behaviour_for, cause_behaviour, disease_behaviour
 from .parameters import Parameters
 from .patient import ImagingPattern, Patient
@@ -358,6 +358,20 @@ class _Run:
         self.exposure_mg = 0.0
         """Fading cumulative prednisone (mg) at the start of the current segment."""
         self.failure_day, self.first_year_day = model_breakpoints(params)
+        # Rates looked up once per run: the hazard loop below is the engine's hot path.
+        self.dose_harm_rates = [
+            (str(happening), getattr(params, name) / 10.0) for happening, name in DOSE_HARMS.items()
+        ]
+        self.cumulative_harm_rates = [
+            (str(happening), getattr(params, name), happening is Happening.FRACTURE)
+            for happening, name in CUMULATIVE_HARMS.items()
+        ]
+        self.agent_harm_rates = {
+            agent: [
+                (str(happening), getattr(params, name)) for happening, name in agent_harms(agent)
+            ]
+            for agent in AGENTS
+        }
 
     def run(self) -> Course:
         for segment in self.segments:
@@ -473,12 +487,19 @@ class _Run:
         hazards = self._hazards(segment, time)
         span = min(float(segment.end), self._next_change(time)) - time
         soonest_name, soonest_wait = None, span
+        remaining, tau = self.remaining, self.tau
         for name, level, amp in hazards:
-            wait = _time_to_fire(self.remaining[name], level, amp, self.tau, soonest_wait)
+            if amp == 0.0:
+                wait = remaining[name] / level
+            else:
+                wait = _time_to_fire(remaining[name], level, amp, tau, soonest_wait)
             if wait < soonest_wait:
                 soonest_name, soonest_wait = name, wait
         for name, level, amp in hazards:
-            self.remaining[name] -= _integral(level, amp, self.tau, soonest_wait)
+            if amp == 0.0:
+                remaining[name] -= level * soonest_wait
+            else:
+                remaining[name] -= _integral(level, amp, tau, soonest_wait)
         event_time = time + soonest_wait
         self._assess_response(time, event_time, segment)
         if soonest_name is not None:
@@ -631,19 +652,21 @@ class _Run:
                 params.pneumocystis_prophylaxis_factor if segment.pneumocystis_prophylaxis else 1.0
             )
             hazards.append(("pneumocystis", params.pneumocystis_rate_per_day * protection, 0.0))
-        for happening, rate_name in DOSE_HARMS.items():
-            hazards.append((happening, getattr(params, rate_name) * dose / 10.0, 0.0))
+        if dose > 0.0:
+            hazards.extend((name, rate * dose, 0.0) for name, rate in self.dose_harm_rates)
         steady_g = dose * self.tau / 1000.0
         excess_g = self._exposure(segment, time) / 1000.0 - steady_g
-        for happening, rate_name in CUMULATIVE_HARMS.items():
-            rate = getattr(params, rate_name)
-            if happening is Happening.FRACTURE and segment.bone_protection:
-                rate *= params.bone_protection_factor
-            hazards.append((happening, rate * steady_g, rate * excess_g))
-        for agent in sorted(segment.agents):
-            for happening, rate_name in agent_harms(agent):
-                hazards.append((happening, getattr(params, rate_name), 0.0))
-        return hazards
+        if steady_g > 0.0 or excess_g != 0.0:
+            for name, rate, is_fracture in self.cumulative_harm_rates:
+                if is_fracture and segment.bone_protection:
+                    rate *= params.bone_protection_factor
+                hazards.append((name, rate * steady_g, rate * excess_g))
+        extra = [
+            (name, rate, 0.0)
+            for agent in sorted(segment.agents)
+            for name, rate in self.agent_harm_rates[agent]
+        ]
+        return _merged(hazards, extra) if extra else hazards
 
     # --- what each clock does when it fires -----------------------------------------------
     def _fire(self, name: str, time: float, segment: Segment) -> None:
@@ -725,6 +748,16 @@ class _Run:
     def _set_phase(self, time: float, phase: Phase) -> None:
         self.phase = phase
         self.phases.append((time, phase))
+
+
+def _merged(hazards: list[Hazard], extra: list[Hazard]) -> list[Hazard]:
+    """One entry per clock: hazards that drive the same clock (a serious infection from the
+    steroid dose and from an immunosuppressant) add up."""
+    totals: dict[str, tuple[float, float]] = {}
+    for name, level, amp in (*hazards, *extra):
+        old_level, old_amp = totals.get(name, (0.0, 0.0))
+        totals[name] = (old_level + level, old_amp + amp)
+    return [(name, level, amp) for name, (level, amp) in totals.items()]
 
 
 def _integral(level: float, amp: float, tau: float, wait: float) -> float:
