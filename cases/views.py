@@ -497,6 +497,11 @@ def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @stage_page(Stage.DEBRIEF)
 def debrief(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    return render(request, "cases/attempt_debrief.html", debrief_context(attempt))
+
+
+def debrief_context(attempt: Attempt) -> dict[str, Any]:
+    """The debrief's context; the class gradebook shows the same page read-only to educators."""
     content = attempt.content
     context = _plan_context(attempt, Stage.DEBRIEF, PlanForm(content=content))
     ordered = {order.investigation_key for order in attempt.test_orders.all()}
@@ -511,4 +516,4 @@ def debrief(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         theirs=selectors.five_year_course(attempt.counterfactual, "Recommended plan: five years"),
         **selectors.model_answer(content),
     )
-    return render(request, "cases/attempt_debrief.html", context)
+    return context

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "cases",
     "quizzes",
+    "edu_site.classes",
 ]
 
 MIDDLEWARE = [

@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/cases/", include("cases.api_urls")),
     path("api/quizzes/", include("quizzes.api_urls")),
     path("quizzes/", include("quizzes.urls")),
+    path("classes/", include("edu_site.classes.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
