@@ -100,7 +100,9 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.action(description="Publish a new version (freezes the content new attempts play)")
-def publish_new_version(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet):
+def publish_new_version(
+    modeladmin: admin.ModelAdmin[Case], request: HttpRequest, queryset: QuerySet[Case]
+) -> None:
     for case in queryset:
         try:
             version = services.case_publish(case=case)

@@ -223,9 +223,9 @@ def case_progress(user: Any) -> dict[str, Any]:
         )
         .order_by("started_at", "id")
     )
-    finished = [a for a in attempts if a.stage == Stage.DEBRIEF and a.score is not None]
+    finished = [(a, a.score) for a in attempts if a.stage == Stage.DEBRIEF and a.score is not None]
     by_competency: dict[str, list[float]] = {}
-    for attempt in finished:
+    for attempt, _ in finished:
         for competency in attempt.score_breakdown.get("competencies", []):
             by_competency.setdefault(competency["label"], []).append(competency["score"])
     time_spent = sum(
@@ -236,7 +236,7 @@ def case_progress(user: Any) -> dict[str, Any]:
             "attempts": list(reversed(attempts)),
             "started": len(attempts),
             "finished": len(finished),
-            "average_score": round(sum(a.score for a in finished) / len(finished), 1)
+            "average_score": round(sum(score for _, score in finished) / len(finished), 1)
             if finished
             else None,
             "minutes_spent": round(time_spent.total_seconds() / 60),
@@ -244,7 +244,9 @@ def case_progress(user: Any) -> dict[str, Any]:
                 {"label": label, "percent": round(100 * sum(scores) / len(scores))}
                 for label, scores in by_competency.items()
             ],
-            "chart": charts.score_chart([(a.finished_at, a.score, a.case.title) for a in finished]),
+            "chart": charts.score_chart(
+                [(a.finished_at, score, a.case.title) for a, score in finished]
+            ),
         }
     }
 
@@ -315,7 +317,12 @@ def presentation_patient(attempt: Attempt) -> Patient:
 
 
 def outcome_timeline(attempt: Attempt) -> Timeline:
-    """The learner's engine timeline, all of it; ``revealed_events`` cuts what they have seen."""
+    """The learner's engine timeline, all of it; ``revealed_events`` cuts what they have seen.
+
+    Only the outcome and debrief stages ask, and the plan that leads there saves the timeline.
+    """
+    if attempt.timeline is None:
+        raise ValueError(f"Attempt {attempt.pk} has no timeline: its plan was never submitted.")
     return Timeline.from_dict(attempt.timeline)
 
 
@@ -439,6 +446,8 @@ def debrief_state(attempt: Attempt) -> dict[str, Any]:
     """The debrief as data: the score by competency with its checks, both five-year courses
     compared (the learner's and the counterfactual under the recommended plan) and the
     cited model answer."""
+    if attempt.timeline is None or attempt.counterfactual is None:
+        raise AttemptConflict("This attempt has no debrief yet: finish it first.")
     yours = five_year_course(attempt.timeline, "Your plan: five years")
     theirs = five_year_course(attempt.counterfactual, "Recommended plan: five years")
     return {

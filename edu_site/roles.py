@@ -7,16 +7,16 @@ so that no educator edits a learner's answers by accident.
 
 from __future__ import annotations
 
-from typing import Any
+from django.apps import AppConfig, apps
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 
-from django.apps import apps
-from django.contrib.auth.models import Group, Permission
+from edu_site.models import User
 
 EDUCATORS_GROUP = "Educators"
 CONTENT_APPS = ("cases", "quizzes")
 
 
-def is_educator(user: Any) -> bool:
+def is_educator(user: User | AnonymousUser) -> bool:
     """The one test of the educator role: staff who may view learners' records.
 
     Educators get the view permission on learner records from their group; a superuser has
@@ -51,7 +51,7 @@ def educator_group_sync() -> Group:
     return group
 
 
-def educator_group_sync_after_migrate(app_config, **kwargs: object) -> None:
+def educator_group_sync_after_migrate(app_config: AppConfig, **kwargs: object) -> None:
     """Keep the group's permissions in step with the content models after every migrate.
 
     Django creates an app's permissions in its own post_migrate receiver, which runs
@@ -61,7 +61,7 @@ def educator_group_sync_after_migrate(app_config, **kwargs: object) -> None:
         educator_group_sync()
 
 
-def educator_grant(user) -> None:
+def educator_grant(user: User) -> None:
     """Make a user an educator: staff access to admin plus the group's permissions."""
     user.is_staff = True
     user.save(update_fields=["is_staff"])

@@ -108,7 +108,7 @@ TEMPLATES = [
 ]
 
 
-def database_from_env() -> dict:
+def database_from_env() -> dj_database_url.DBConfig:
     """SQLite unless DATABASE_URL names another server.
 
     A classroom shares one laptop server, so SQLite runs in WAL mode (readers never
@@ -120,7 +120,7 @@ def database_from_env() -> dict:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": Path(env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))),
+        "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

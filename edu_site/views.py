@@ -2,20 +2,21 @@
 
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cases.selectors import attempts_in_progress as case_attempts_in_progress
 from cases.selectors import case_progress, interpretation_tallies
 from edu_site.forms import SignupForm
+from edu_site.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from quizzes.selectors import attempts_in_progress as quiz_attempts_in_progress
 from quizzes.selectors import quiz_progress, review_cards_due
 
 DASHBOARD_ROWS = 5
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     """The learner dashboard: what to carry on with, then the three ways to practise."""
     context: dict[str, object] = {}
     if request.user.is_authenticated:
@@ -28,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
+def signup(request: HtmxHttpRequest) -> HttpResponse:
     """Everyone who signs up is a learner; educators are promoted in admin."""
     if request.user.is_authenticated:
         return redirect("home")
@@ -41,7 +42,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One page for both kinds of practice; each app supplies its own section's context."""
     context: dict[str, object] = {}
     context.update(quiz_progress(request.user, other_tallies=interpretation_tallies(request.user)))

@@ -5,6 +5,8 @@ only (edu_site/roles.py grants the permissions; QuizzesConfig names the models).
 """
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -58,7 +60,7 @@ class QuizAdmin(admin.ModelAdmin):
     filter_horizontal = ["draw_topics"]
     inlines = [QuizQuestionInline]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
         return super().get_queryset(request).filter(owner__isnull=True)
 
     @admin.display(description="Item analysis")
@@ -68,11 +70,22 @@ class QuizAdmin(admin.ModelAdmin):
         )
 
 
+RESPONSE_FIELDS = (
+    "position",
+    "question",
+    "fraction",
+    "marks",
+    "confidence",
+    "flagged",
+    "answered_at",
+)
+
+
 class ResponseInline(admin.TabularInline):
     model = Response
     extra = 0
-    fields = ["position", "question", "fraction", "marks", "confidence", "flagged", "answered_at"]
-    readonly_fields = fields
+    fields = RESPONSE_FIELDS
+    readonly_fields = RESPONSE_FIELDS
     can_delete = False
 
 

@@ -1,9 +1,19 @@
 """Input forms: they check types and ranges only; the rules live in services.py."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 
-from quizzes.models import Topic
 from quizzes.services import PRACTICE_MAX_QUESTIONS, Pool
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from quizzes.models import Topic
+    from quizzes.selectors import QuestionCount
 
 
 class PracticeForm(forms.Form):
@@ -19,8 +29,13 @@ class PracticeForm(forms.Form):
         label="Which questions", choices=Pool.CHOICES, initial=Pool.ALL, widget=forms.RadioSelect
     )
 
-    def __init__(self, *args: object, topics: list[Topic], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        topics: Sequence[WithAnnotations[Topic, QuestionCount]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topics"].choices = [
+        cast(forms.MultipleChoiceField, self.fields["topics"]).choices = [
             (str(topic.pk), f"{topic} ({topic.question_count})") for topic in topics
         ]

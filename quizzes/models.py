@@ -39,7 +39,7 @@ class Topic(models.Model):
         ordering = ["parent__name", "name"]
 
     def __str__(self) -> str:
-        return f"{self.parent.name} > {self.name}" if self.parent_id else self.name
+        return f"{self.parent.name} > {self.name}" if self.parent is not None else self.name
 
 
 class Question(models.Model):
@@ -286,6 +286,10 @@ class Response(models.Model):
     seconds_spent = models.PositiveIntegerField(default=0)
     flagged = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=0)
+
+    # Not columns: quizzes.selectors.attempt_responses sets them for the pages and the API.
+    ordered_choices: list[Choice]
+    chosen_ids: set[int]
 
     class Meta:
         ordering = ["attempt_id", "position"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
@@ -19,7 +20,11 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from edu_site.models import User
 from quizzes.models import Attempt, Choice, Question, Quiz, Response, ReviewCard, Topic
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 CLOSED_STATES = (Attempt.State.FINISHED, Attempt.State.EXPIRED)
 WEAKEST_TOPICS_SHOWN = 3
@@ -28,7 +33,7 @@ MASTERY_TARGET_PERCENT = 80
 HISTORY_SHOWN = 10
 
 
-def quizzes_for_learner(*, user) -> QuerySet[Quiz]:
+def quizzes_for_learner(*, user: User) -> QuerySet[Quiz]:
     """Published shared quizzes, each with the learner's last result and open attempt."""
     own_attempts = Attempt.objects.filter(user=user, quiz=OuterRef("pk"))
     last_closed = own_attempts.filter(state__in=CLOSED_STATES).order_by("-finished_at", "-pk")
@@ -52,7 +57,7 @@ def quizzes_for_learner(*, user) -> QuerySet[Quiz]:
     )
 
 
-def attempt_for_user(*, user, attempt_id: int) -> Attempt:
+def attempt_for_user(*, user: User, attempt_id: int) -> Attempt:
     """The learner's own attempt; anyone else's is a 404, never a 403 that confirms it exists."""
     return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, user=user)
 
@@ -75,7 +80,7 @@ def attempt_responses(*, attempt: Attempt) -> list[Response]:
     return responses
 
 
-def peers_percent_correct(*, question_ids: list[int], excluding_user) -> dict[int, float]:
+def peers_percent_correct(*, question_ids: list[int], excluding_user: User) -> dict[int, float]:
     """For each question, the % of other learners' closed-attempt answers that were right."""
     rows = (
         Response.objects.filter(
@@ -90,7 +95,7 @@ def peers_percent_correct(*, question_ids: list[int], excluding_user) -> dict[in
     return {row["question_id"]: round(100 * row["right"] / row["answers"]) for row in rows}
 
 
-def attempts_in_progress(*, user, now: datetime | None = None) -> QuerySet[Attempt]:
+def attempts_in_progress(*, user: User, now: datetime | None = None) -> QuerySet[Attempt]:
     """Open quiz attempts whose time has not run out, most recent first, for the dashboard."""
     now = now or timezone.now()
     return (
@@ -101,7 +106,7 @@ def attempts_in_progress(*, user, now: datetime | None = None) -> QuerySet[Attem
     )
 
 
-def review_cards_due(*, user, now: datetime | None = None) -> QuerySet[ReviewCard]:
+def review_cards_due(*, user: User, now: datetime | None = None) -> QuerySet[ReviewCard]:
     now = now or timezone.now()
     return (
         ReviewCard.objects.filter(user=user, due__lte=now, question__status="published")
@@ -110,7 +115,12 @@ def review_cards_due(*, user, now: datetime | None = None) -> QuerySet[ReviewCar
     )
 
 
-def topics_for_practice() -> QuerySet[Topic]:
+class QuestionCount(TypedDict):
+    question_count: int
+
+
+def topics_for_practice() -> QuerySet[WithAnnotations[Topic, QuestionCount]]:
+    """Every topic with its count of published questions, for the practice form."""
     published = Q(questions__status=Question.Status.PUBLISHED)
     return (
         Topic.objects.select_related("parent")
@@ -144,7 +154,7 @@ class TopicMastery:
 
 
 def topic_mastery(
-    *, user, other_tallies: Mapping[str, TopicTally] | None = None
+    *, user: User, other_tallies: Mapping[str, TopicTally] | None = None
 ) -> list[TopicMastery]:
     """Mastery per topic, weakest first, in two queries however many answers there are.
 
@@ -181,7 +191,7 @@ def topic_mastery(
 
 
 def quiz_progress(
-    user, *, other_tallies: Mapping[str, TopicTally] | None = None
+    user: User, *, other_tallies: Mapping[str, TopicTally] | None = None
 ) -> dict[str, object]:
     """Context for the quiz section of /progress/: history, mastery by topic, review queue."""
     history = list(

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
+from edu_site.models import User
 from edu_site.refusals import Conflict, Refusal
 from quizzes import scoring, spaced_review
 from quizzes.models import (
@@ -58,7 +59,7 @@ class StaleAnswer(QuizConflict):
 # --- attempts -----------------------------------------------------------------------------
 
 
-def attempt_start(*, user, quiz: Quiz, now: datetime | None = None) -> Attempt:
+def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None) -> Attempt:
     """Resume the learner's open attempt on `quiz`, or start the next one if allowed."""
     now = now or timezone.now()
     open_attempt = _open_attempt(user=user, quiz=quiz, now=now)
@@ -82,7 +83,7 @@ def attempt_start(*, user, quiz: Quiz, now: datetime | None = None) -> Attempt:
                 number=taken + 1,
                 started_at=now,
                 deadline=now + timedelta(minutes=quiz.time_limit_minutes)
-                if quiz.is_timed
+                if quiz.time_limit_minutes
                 else None,
             )
             Response.objects.bulk_create(
@@ -100,7 +101,7 @@ def attempt_start(*, user, quiz: Quiz, now: datetime | None = None) -> Attempt:
     return attempt
 
 
-def _open_attempt(*, user, quiz: Quiz, now: datetime) -> Attempt | None:
+def _open_attempt(*, user: User, quiz: Quiz, now: datetime) -> Attempt | None:
     attempt = Attempt.objects.filter(user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS).first()
     if attempt is None or attempt_expire_if_overdue(attempt=attempt, now=now):
         return None
@@ -154,12 +155,12 @@ def attempt_expire_if_overdue(*, attempt: Attempt, now: datetime | None = None) 
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.is_open:
-            _attempt_close(attempt=locked, state=Attempt.State.EXPIRED, now=locked.deadline)
+            _attempt_close(attempt=locked, state=Attempt.State.EXPIRED, now=locked.deadline or now)
     attempt.refresh_from_db()
     return True
 
 
-def attempts_expire_overdue(*, user=None, now: datetime | None = None) -> int:
+def attempts_expire_overdue(*, user: User | None = None, now: datetime | None = None) -> int:
     """Sweep every overdue attempt (or one learner's); the count closed."""
     now = now or timezone.now()
     overdue = Attempt.objects.filter(state=Attempt.State.IN_PROGRESS, deadline__lte=now)
@@ -364,7 +365,7 @@ class Pool:
 
 
 def practice_quiz_create(
-    *, user, topic_ids: Collection[int], count: int, pool: str, now: datetime | None = None
+    *, user: User, topic_ids: Collection[int], count: int, pool: str, now: datetime | None = None
 ) -> Quiz:
     """Build a learner's own tutor-mode quiz from topics, a size and a pool of questions."""
     if not 1 <= count <= PRACTICE_MAX_QUESTIONS:
@@ -381,7 +382,7 @@ def practice_quiz_create(
     return _practice_quiz_save(user=user, question_ids=chosen, title="Custom practice", now=now)
 
 
-def _practice_pool(*, user, topics: list[Topic], pool: str) -> list[int]:
+def _practice_pool(*, user: User, topics: list[Topic], pool: str) -> list[int]:
     questions = Question.objects.filter(status=Question.Status.PUBLISHED)
     if topics:
         questions = questions.filter(topics__in=_with_subtopics(topics))
@@ -400,7 +401,7 @@ def _practice_pool(*, user, topics: list[Topic], pool: str) -> list[int]:
     return list(questions.values_list("pk", flat=True).distinct())
 
 
-def review_quiz_create(*, user, now: datetime | None = None) -> Quiz:
+def review_quiz_create(*, user: User, now: datetime | None = None) -> Quiz:
     """A tutor-mode session of the questions due for review, most overdue first."""
     now = now or timezone.now()
     due = list(
@@ -413,7 +414,9 @@ def review_quiz_create(*, user, now: datetime | None = None) -> Quiz:
     return _practice_quiz_save(user=user, question_ids=due, title="Review session", now=now)
 
 
-def _practice_quiz_save(*, user, question_ids: list[int], title: str, now) -> Quiz:
+def _practice_quiz_save(
+    *, user: User, question_ids: list[int], title: str, now: datetime | None
+) -> Quiz:
     now = now or timezone.now()
     with transaction.atomic():
         quiz = Quiz.objects.create(

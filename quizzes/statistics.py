@@ -153,9 +153,10 @@ def _quiz_figures(quiz: Quiz, sums: dict[int, Sums], items: list[ItemStatistics]
     item_variances = [
         sample_covariance(item.sxx, item.sx, item.sx, item.n) for item in sums.values()
     ]
+    known_variances = [variance for variance in item_variances if variance is not None]
     alpha = None
-    if var_total and var_total > 0 and k > 1 and None not in item_variances:
-        alpha = k / (k - 1) * (1 - sum(item_variances) / var_total)
+    if var_total and var_total > 0 and k > 1 and len(known_variances) == len(item_variances):
+        alpha = k / (k - 1) * (1 - sum(known_variances) / var_total)
     sd_total = math.sqrt(var_total) if var_total is not None else None
     return QuizStatistics(
         attempts=n,

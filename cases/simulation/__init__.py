@@ -19,6 +19,7 @@ from .patient import (
     ideal_body_weight_kg,
 )
 from .plan import HORIZON_DAYS, Adjuncts, Order, Plan, PlanRevision, TaperStep
+from .plan_json import PlanError, PlanProblem, check_plan, plan_from_json, plan_to_json
 from .recommend import recommended_plan
 from .sources import CITATIONS, Source
 from .timeline import DailySeries, Event, Timeline, revise, simulate
@@ -45,6 +46,8 @@ __all__ = [
     "Parameters",
     "Patient",
     "Plan",
+    "PlanError",
+    "PlanProblem",
     "PlanRevision",
     "Profile",
     "SecondaryCause",
@@ -52,11 +55,14 @@ __all__ = [
     "Source",
     "TaperStep",
     "Timeline",
+    "check_plan",
     "get_agent",
     "get_plan",
     "get_profile",
     "ideal_body_weight_kg",
     "member_seeds",
+    "plan_from_json",
+    "plan_to_json",
     "recommended_plan",
     "revise",
     "simulate",

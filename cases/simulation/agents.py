@@ -41,6 +41,8 @@ class Agent:
     patient on 1 mg/kg prednisone still receives at most 60 mg/day (NEJM).
     ``prednisone_equivalence`` converts this agent's milligrams into prednisone milligrams for
     the steroid-dose series and every dose-dependent hazard; it is 0 for non-glucocorticoids.
+    ``max_mg_per_kg`` is the per-kilogram ceiling (by ideal body weight) that a dose written
+    in mg/day must also respect, so the unit chosen cannot bypass the weight limit (§16 row 12).
     """
 
     name: str
@@ -50,6 +52,7 @@ class Agent:
     daily_cap_mg: float | None = None
     prednisone_equivalence: float = 0.0
     max_duration_days: int | None = None
+    max_mg_per_kg: float | None = None
     source: Source = Source.NEJM
     note: str = ""
 
@@ -86,6 +89,7 @@ AGENTS: dict[str, Agent] = {
             },
             daily_cap_mg=60.0,
             prednisone_equivalence=1.0,
+            max_mg_per_kg=1.0,
             source=Source.NEJM,
             note="0.5-1 mg/kg/day by ideal body weight, at most 60 mg/day (NEJM).",
         ),
@@ -122,8 +126,12 @@ AGENTS: dict[str, Agent] = {
                 DoseUnit.MG_PER_DAY: DoseRange(50.0, 150.0),
             },
             daily_cap_mg=150.0,
+            max_mg_per_kg=2.0,
             source=Source.NEJM,
-            note="1-2 mg/kg/day, at most 150 mg/day, for at least 3 months (NEJM).",
+            note=(
+                "1-2 mg/kg/day, at most 150 mg/day, for at least 3 months; start at 50 mg/day "
+                "and raise it over 2-4 weeks (NEJM)."
+            ),
         ),
         Agent(
             name="mycophenolate",
@@ -144,6 +152,7 @@ AGENTS: dict[str, Agent] = {
             dose_ranges={DoseUnit.MG_PER_KG_PER_DAY: DoseRange(1.0, 2.0)},
             daily_cap_mg=150.0,
             max_duration_days=183,
+            max_mg_per_kg=2.0,
             source=Source.NEJM,
             note=(
                 "Rare refractory cases only; stop after 6 months (NEJM). The sources give no "

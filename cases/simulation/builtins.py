@@ -92,7 +92,7 @@ class Profile:
             imaging_pattern=pattern,
             days_since_onset=int(values.pop("days_since_onset")),
             secondary_cause=self.secondary_cause,
-            **{name: round(value, 2) for name, value in values.items()},
+            **{name: round(value, 2) for name, value in values.items()},  # type: ignore[arg-type]
         )
 
 

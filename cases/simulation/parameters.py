@@ -338,8 +338,9 @@ class Parameters:
     def describe(cls) -> list[tuple[str, float, Source, str]]:
         """(name, default, source, reason) for every parameter, for docs and admin forms."""
         return [
-            (spec.name, spec.default, spec.metadata["source"], spec.metadata["reason"])
+            (spec.name, float(spec.default), spec.metadata["source"], spec.metadata["reason"])
             for spec in fields(cls)
+            if isinstance(spec.default, float)
         ]
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Parameters:

@@ -192,7 +192,7 @@ class Patient:
 
 def _enum_value(enum: type[EnumT], name: str, value: object) -> EnumT:
     try:
-        return enum(value)
+        return enum(str(value))
     except ValueError:
         allowed = [member.value for member in enum]
         raise ValueError(f"{name} must be one of {allowed}, not {value!r}") from None

@@ -17,13 +17,20 @@ LAST_DAY = HORIZON_DAYS - 1
 
 @dataclass(frozen=True)
 class TaperStep:
-    """Hold ``dose`` (in the order's unit) for ``days`` days."""
+    """Hold ``dose`` in ``unit`` for ``days`` days; no unit means the order's unit.
+
+    Each step carries its own unit so a taper can move from mg/kg/day to a fixed mg/day
+    dose (0.5 mg/kg, then 20 mg/day), as the plan JSON allows; :class:`Order` fills a
+    missing unit in, so a built order's steps always name theirs.
+    """
 
     dose: float
     days: int
+    unit: DoseUnit | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"dose": self.dose, "days": self.days}
+        unit = None if self.unit is None else self.unit.value
+        return {"dose": self.dose, "unit": unit, "days": self.days}
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,12 @@ class Order:
             object.__setattr__(self, "unit", agent.default_unit)
         elif self.unit is not None:
             object.__setattr__(self, "unit", _dose_unit(self.unit))
+        if self.unit is not None:
+            steps = tuple(
+                replace(step, unit=self.unit if step.unit is None else _dose_unit(step.unit))
+                for step in self.taper
+            )
+            object.__setattr__(self, "taper", steps)
         _check_int_range("start_day", self.start_day, 0, LAST_DAY)
         if self.duration_days is None and agent.action is Action.RESECTION:
             object.__setattr__(self, "duration_days", 1)
@@ -78,11 +91,23 @@ class Order:
             return
         if self.dose is None:
             raise ValueError(f"dose for {agent.name} is required")
-        allowed = agent.dose_range(self.unit)
-        _check_dose("dose", agent, self.unit, self.dose, allowed.minimum, allowed.maximum)
+        unit = self.order_unit
+        allowed = agent.dose_range(unit)
+        _check_dose("dose", agent, unit, self.dose, allowed.minimum, allowed.maximum)
         for index, step in enumerate(self.taper):
             _check_int_range(f"taper[{index}].days", step.days, 1, HORIZON_DAYS)
-            _check_dose(f"taper[{index}].dose", agent, self.unit, step.dose, 0.0, allowed.maximum)
+            step_unit = step.unit or unit
+            step_range = agent.dose_range(step_unit)
+            _check_dose(
+                f"taper[{index}].dose", agent, step_unit, step.dose, 0.0, step_range.maximum
+            )
+
+    @property
+    def order_unit(self) -> DoseUnit:
+        """The dose unit of an agent that takes a dose (set on construction)."""
+        if self.unit is None:
+            raise ValueError(f"{self.agent} takes no dose and has no unit")
+        return self.unit
 
     def _check_length(self, agent: Agent) -> None:
         if self.taper and self.duration_days is None:
@@ -104,12 +129,19 @@ class Order:
         """The order's daily milligrams, one piece per dose level (a one-off order gives 1 day)."""
         agent = self.catalog_entry
         first_length = self.duration_days or HORIZON_DAYS - self.start_day
-        levels = [(self.dose, first_length), *((step.dose, step.days) for step in self.taper)]
+        levels: list[tuple[float | None, DoseUnit | None, int]] = [
+            (self.dose, self.unit, first_length),
+            *((step.dose, step.unit, step.days) for step in self.taper),
+        ]
         pieces = []
         day = self.start_day
-        for dose, days in levels:
+        for dose, unit, days in levels:
             end = min(day + days, HORIZON_DAYS)
-            daily = 0.0 if dose is None else agent.daily_mg(dose, self.unit, ideal_body_weight_kg)
+            daily = (
+                0.0
+                if dose is None or unit is None
+                else agent.daily_mg(dose, unit, ideal_body_weight_kg)
+            )
             if day < end:
                 pieces.append(DosePiece(day, end, daily))
             day = end
@@ -132,7 +164,11 @@ class Order:
         if "agent" not in data:
             raise ValueError("agent is required in every order")
         taper = tuple(
-            TaperStep(dose=_number("taper dose", step.get("dose")), days=step.get("days"))
+            TaperStep(
+                dose=_number("taper dose", step.get("dose")),
+                days=step.get("days"),
+                unit=None if step.get("unit") is None else _dose_unit(step["unit"]),
+            )
             for step in data.get("taper") or ()
         )
         dose = data.get("dose")
@@ -266,7 +302,7 @@ def plan_history(plan: Plan | Iterable[PlanRevision]) -> tuple[PlanRevision, ...
 
 def _dose_unit(value: object) -> DoseUnit:
     try:
-        return DoseUnit(value)
+        return DoseUnit(str(value))
     except ValueError:
         allowed = [unit.value for unit in DoseUnit]
         raise ValueError(f"unit must be one of {allowed}, not {value!r}") from None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .diseases import behaviour_for
 from .model import Course, Phase, RandomDraws, model_breakpoints, run_course
@@ -85,7 +86,14 @@ class DailySeries:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Sequence[float | None]]) -> DailySeries:
-        return cls(**{name: tuple(values) for name, values in data.items()})
+        return cls(
+            symptom_score=tuple(data["symptom_score"]),
+            spo2_pct=tuple(data["spo2_pct"]),
+            prednisone_mg=tuple(float(value or 0.0) for value in data["prednisone_mg"]),
+            cumulative_prednisone_mg=tuple(
+                float(value or 0.0) for value in data["cumulative_prednisone_mg"]
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -220,11 +228,14 @@ def _presenting_score(patient: Patient) -> float:
     return min(MAX_SYMPTOM_SCORE, max(SCORE_FLOOR, score))
 
 
-def _symptom_curve(patient: Patient, course: Course) -> np.ndarray:
+def _symptom_curve(patient: Patient, course: Course) -> npt.NDArray[np.float64]:
     """Exponential approach to each phase's target score, evaluated at midday of every day."""
     presenting = _presenting_score(patient)
     progressive = behaviour_for(patient).death_rate_parameter is not None
-    times, starts, targets, spans = [], [], [], []
+    times: list[float] = []
+    starts: list[float] = []
+    targets: list[float] = []
+    spans: list[float] = []
     value = presenting
     for index, (time, phase) in enumerate(course.phases):
         if times:
@@ -238,8 +249,8 @@ def _symptom_curve(patient: Patient, course: Course) -> np.ndarray:
         spans.append(span)
     midday = np.arange(HORIZON_DAYS) + 0.5
     anchor = np.searchsorted(np.asarray(times), midday, side="right") - 1
-    t0, v0, goal, span = (np.asarray(values)[anchor] for values in (times, starts, targets, spans))
-    curve = goal + (v0 - goal) * np.exp(-(midday - t0) / span)
+    t0, v0, goal, width = (np.asarray(values)[anchor] for values in (times, starts, targets, spans))
+    curve: npt.NDArray[np.float64] = goal + (v0 - goal) * np.exp(-(midday - t0) / width)
     death = course.death_time
     if death is not None:
         curve[midday >= death] = np.nan

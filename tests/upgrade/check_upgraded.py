@@ -23,6 +23,7 @@ django.setup()
 from django.http.response import HttpResponseBase  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from cases.models import Attempt as CaseAttempt  # noqa: E402
 from cases.models import Stage  # noqa: E402
@@ -65,12 +66,17 @@ def main() -> None:
             expect(f"{label}, outcome", client.get(reverse("cases:outcome", args=[attempt.pk])))
         checked[f"case:{attempt.stage}"] += 1
 
+    now = timezone.now()
     for attempt in QuizAttempt.objects.select_related("user", "quiz").order_by("pk"):
         client = client_for(attempt.user)
         label = f"quiz attempt {attempt.pk} ({attempt.state})"
         detail = reverse("quizzes:attempt", args=[attempt.pk])
         results = reverse("quizzes:results", args=[attempt.pk])
-        if attempt.state == QuizAttempt.State.IN_PROGRESS:
+        if attempt.state == QuizAttempt.State.IN_PROGRESS and attempt.is_overdue(now):
+            # Its time ran out after the dump was made: opening it hands it in.
+            expect(f"{label}, past its deadline", client.get(detail), 302, results)
+            expect(f"{label}, results", client.get(results))
+        elif attempt.state == QuizAttempt.State.IN_PROGRESS:
             expect(f"{label}, page", client.get(detail))
             if attempt.quiz.owner_id is None:  # a learner's own practice quiz has no Start
                 start = reverse("quizzes:start", args=[attempt.quiz.slug])
