@@ -66,7 +66,9 @@ class DiagnosisForm(forms.Form):
     ``diagnoses`` come in the attempt's own order (``selectors.diagnoses_in_attempt_order``).
     """
 
-    primary = forms.ChoiceField(label="Primary diagnosis")
+    primary = forms.ChoiceField(
+        label="Primary diagnosis", widget=forms.Select(attrs={"data-primary-diagnosis": ""})
+    )
     confidence = forms.IntegerField(
         label="How confident are you in it? (percent)", min_value=0, max_value=100
     )
@@ -81,6 +83,7 @@ class DiagnosisForm(forms.Form):
                 label=diagnosis["name"],
                 required=False,
                 choices=[("", "Not considered"), *DiagnosisSubmission.Likelihood.choices],
+                widget=forms.Select(attrs={"data-ddx-of": diagnosis["key"]}),
             )
 
     def differential_fields(self) -> list[forms.BoundField]:

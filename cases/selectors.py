@@ -63,14 +63,13 @@ def _value_text(value: dict[str, Any], patient: dict[str, Any]) -> dict[str, Any
 
 @dataclass(frozen=True)
 class OrderView:
-    """An ordered test as the work-up page shows it."""
+    """An ordered test as the work-up page shows it; its source waits for the debrief."""
 
     investigation: dict[str, Any]
     ordered_at_hours: int
     ready_at_hours: int
     ready: bool
     values: list[dict[str, Any]]
-    citation: str
 
 
 def workup_orders(attempt: Attempt, content: CaseContent) -> list[OrderView]:
@@ -88,7 +87,6 @@ def workup_orders(attempt: Attempt, content: CaseContent) -> list[OrderView]:
                 values=[_value_text(v, attempt.patient) for v in investigation["values"]]
                 if ready
                 else [],
-                citation=citation(investigation["source"]) if investigation["source"] else "",
             )
         )
     return views

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap
 
 from cases import charts, plans, selectors, services
-from cases.content import citation
 from cases.errors import AttemptConflict, AttemptError
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
 from cases.models import Attempt, Stage
@@ -147,15 +146,13 @@ def _refuse(request: HttpRequest, attempt: Attempt, error: Refusal) -> HttpRespo
 
 
 def _presentation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
+    """The patient's story without its sources: their titles name the diagnosis, so
+    citations wait for the debrief."""
     asked = {ask.item_key for ask in attempt.history_asks.all()}
     context = _player_context(attempt, Stage.PRESENTATION, **extra)
-    content = context["content"]
     context["history"] = [
-        {**item, "asked": item["key"] in asked, "citation": citation(item["source"])}
-        for item in content.history
+        {**item, "asked": item["key"] in asked} for item in context["content"].history
     ]
-    context["exam"] = [{**f, "citation": citation(f["source"])} for f in content.exam]
-    context["presentation_citation"] = citation(content.case["presentation_source"])
     return context
 
 
@@ -493,12 +490,23 @@ def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @stage_page(Stage.DEBRIEF)
 def debrief(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    return render(request, "cases/attempt_debrief.html", debrief_context(attempt))
+
+
+def debrief_context(attempt: Attempt) -> dict[str, Any]:
+    """The debrief's context; the class gradebook shows the same page read-only to educators."""
     content = attempt.content
     context = _plan_context(attempt, Stage.DEBRIEF, PlanForm(content=content))
+    ordered = {order.investigation_key for order in attempt.test_orders.all()}
     context.update(
+        answered_questions=[
+            question
+            for question in selectors.question_views(attempt, content, ordered)
+            if question["answer"]
+        ],
         breakdown=attempt.score_breakdown,
         yours=selectors.five_year_course(attempt.timeline, "Your plan: five years"),
         theirs=selectors.five_year_course(attempt.counterfactual, "Recommended plan: five years"),
         **selectors.model_answer(content),
     )
-    return render(request, "cases/attempt_debrief.html", context)
+    return context

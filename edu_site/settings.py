@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "edu_site",
     "cases",
     "quizzes",
+    "edu_site.classes",
 ]
 
 MIDDLEWARE = [

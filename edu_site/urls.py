@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/cases/", include("cases.api_urls")),
     path("api/quizzes/", include("quizzes.api_urls")),
     path("quizzes/", include("quizzes.urls")),
+    path("classes/", include("edu_site.classes.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

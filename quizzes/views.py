@@ -178,20 +178,24 @@ def attempt_results(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.is_open:
         messages.info(request, "Finish the attempt to see your results.")
         return redirect(_attempt_url(attempt))
+    return render(request, "quizzes/results.html", results_context(attempt))
+
+
+def results_context(attempt: Attempt) -> dict:
+    """The results page's context; the class gradebook shows it read-only to educators."""
     responses = selectors.attempt_responses(attempt=attempt)
     peers = selectors.peers_percent_correct(
-        question_ids=[r.question_id for r in responses], excluding_user=request.user
+        question_ids=[r.question_id for r in responses], excluding_user=attempt.user_id
     )
     for response in responses:
         response.peers_percent = peers.get(response.question_id)
-    context = {
+    return {
         "attempt": attempt,
         "quiz": attempt.quiz,
         "responses": responses,
         "shows_answers": attempt.quiz.review_shows != Quiz.ReviewShows.SCORE,
         "shows_explanations": attempt.quiz.review_shows == Quiz.ReviewShows.EVERYTHING,
     }
-    return render(request, "quizzes/results.html", context)
 
 
 @login_required

@@ -49,7 +49,7 @@ SHIPPED_CASE_FIXTURES = [
 def shipped_case_load() -> Case:
     """Load the shipped typical-COP case with the catalogs and topics it refers to."""
     call_command("loaddata", *map(str, SHIPPED_CASE_FIXTURES), verbosity=0)
-    return Case.objects.get(slug="typical-cop")
+    return Case.objects.get(slug="cough-after-antibiotics")
 
 
 @pytest.fixture

@@ -1,7 +1,11 @@
 """Factories for tests. Each app's factories live here, grouped by app."""
 
+from collections.abc import Sequence
+from datetime import timedelta
+
 import factory
 from django.conf import settings
+from django.utils import timezone
 
 from edu_site.roles import educator_grant
 
@@ -97,7 +101,7 @@ class QuizFactory(factory.django.DjangoModelFactory):
     is_published = True
 
     @factory.post_generation
-    def questions(quiz, create: bool, extracted: object, **kwargs: int) -> None:
+    def questions(quiz, create: bool, extracted: Sequence[object] | None, **kwargs: int) -> None:
         if not create:
             return
         from quizzes.models import QuizQuestion
@@ -269,3 +273,66 @@ class CaseFactory(factory.django.DjangoModelFactory):
             explanation="Six months.",
             source="NEJM",
         )
+
+
+# --- classes ---
+
+
+class TermFactory(factory.django.DjangoModelFactory):
+    """A term running from a month ago to five months ahead."""
+
+    class Meta:
+        model = "classes.Term"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Term {n}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=150))
+
+
+class ClassFactory(factory.django.DjangoModelFactory):
+    """A class of a running term; pass `educators=[...]` to say who teaches it."""
+
+    class Meta:
+        model = "classes.Class"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Class {n}")
+    term = factory.SubFactory(TermFactory)
+    join_code = factory.Sequence(lambda n: f"CODE{n:04d}")
+
+    @factory.post_generation
+    def educators(klass, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and extracted:
+            klass.educators.set(extracted)
+
+
+class ClassGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "classes.ClassGroup"
+
+    klass = factory.SubFactory(ClassFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
+    join_code = factory.Sequence(lambda n: f"GRP{n:05d}")
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "classes.Enrollment"
+
+    klass = factory.SubFactory(ClassFactory)
+    learner = factory.SubFactory(UserFactory)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """A quiz assignment open since yesterday, due in a week and closing a week later."""
+
+    class Meta:
+        model = "classes.Assignment"
+
+    klass = factory.SubFactory(ClassFactory)
+    quiz = factory.SubFactory(QuizFactory, questions__count=2)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    attempts_allowed = 2

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-SECTION_PAGES = ["cases:list", "quizzes:list", "progress"]
+SECTION_PAGES = ["cases:list", "quizzes:list", "progress", "classes:list"]
 
 
 @pytest.mark.parametrize("page", SECTION_PAGES)
@@ -82,5 +82,6 @@ def test_htmx_comes_from_this_site_and_every_htmx_request_carries_the_csrf_token
 def test_every_page_links_a_favicon_that_the_site_serves(client):
     page = client.get(reverse("home")).content.decode()
 
-    href = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
-    assert finders.find(href.removeprefix(settings.STATIC_URL))
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page)
+    assert icon is not None
+    assert finders.find(icon.group(1).removeprefix(settings.STATIC_URL))

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from cases.models import Case
+from edu_site.classes.models import Class
 from edu_site.management.commands import seed_demo
 from edu_site.roles import EDUCATORS_GROUP
 from quizzes.models import Question, Quiz, Topic
@@ -83,7 +84,23 @@ def test_seed_demo_loads_the_real_shipped_content():
     call_command("seed_demo")
 
     assert User.objects.filter(username__in=["learner", "educator"]).count() == 2
-    assert Case.objects.get(slug="typical-cop").status == Case.Status.PUBLISHED
+    assert Case.objects.get(slug="cough-after-antibiotics").status == Case.Status.PUBLISHED
     assert Question.objects.filter(status=Question.Status.PUBLISHED).count() >= 20
     assert Quiz.objects.filter(owner__isnull=True).count() >= 2
     assert Topic.objects.filter(case_questions__isnull=False).exists()
+
+
+def test_seed_demo_creates_the_demo_class_once_with_a_case_and_a_quiz_assigned():
+    call_command("seed_demo")
+    klass = Class.objects.get(name="Demo class")
+    code = klass.join_code
+
+    call_command("seed_demo")
+
+    assert Class.objects.filter(name="Demo class").count() == 1
+    klass.refresh_from_db()
+    assert klass.join_code == code
+    assert list(klass.educators.values_list("username", flat=True)) == ["educator"]
+    assert list(klass.learners.values_list("username", flat=True)) == ["learner"]
+    assignments = list(klass.assignments.all())
+    assert sorted(a.kind for a in assignments) == ["case", "quiz"]

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_the_api_starts_an_attempt_and_orders_tests_through_the_same_services(
     learner_client, shipped_case
 ):
-    started = learner_client.post(reverse("cases-api:start", args=["typical-cop"]))
+    started = learner_client.post(reverse("cases-api:start", args=["cough-after-antibiotics"]))
     assert started.status_code == HTTPStatus.CREATED
     pk = started.json()["id"]
     services.workup_begin(attempt=Attempt.objects.get(pk=pk))
@@ -36,7 +36,9 @@ def test_the_api_starts_an_attempt_and_orders_tests_through_the_same_services(
 
     assert ordered.json()["cost_total"] == 250
     assert advanced.json()["clock_hours"] == 24
-    assert learner_client.get(reverse("cases-api:list")).json()[0]["slug"] == "typical-cop"
+    assert (
+        learner_client.get(reverse("cases-api:list")).json()[0]["slug"] == "cough-after-antibiotics"
+    )
 
 
 def test_the_api_refuses_bad_input_with_the_reason(learner_client, attempt):
@@ -150,7 +152,7 @@ def test_the_admin_publish_action_freezes_a_new_version(educator_client, attempt
 def test_the_shipped_case_loads_with_seed_demo_and_is_playable():
     call_command("seed_demo")
 
-    case = Case.objects.get(slug="typical-cop")
+    case = Case.objects.get(slug="cough-after-antibiotics")
     case.full_clean()
     snapshot = case_snapshot(case)
     assert publish_problems(snapshot) == []

@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from cases import plans, services
 from cases.models import Attempt, Stage
-from cases.simulation import EventKind, Timeline
+from cases.simulation import CITATIONS, EventKind, Timeline
 from tests.cases.conftest import finish, play_to, same_day_sequel_seed, seed_where
 from tests.factories import UserFactory
 
@@ -87,7 +87,7 @@ def test_a_page_ahead_of_the_attempt_redirects_to_where_it_is(learner_client, at
 
 
 def test_starting_from_the_case_page_opens_the_presentation(learner_client, shipped_case, learner):
-    response = learner_client.post(reverse("cases:start", args=["typical-cop"]))
+    response = learner_client.post(reverse("cases:start", args=["cough-after-antibiotics"]))
 
     attempt = Attempt.objects.get(user=learner)
     assert response["Location"] == reverse("cases:presentation", args=[attempt.pk])
@@ -185,7 +185,7 @@ def test_every_action_taken_too_early_says_why_with_or_without_htmx(
     assert Attempt.objects.values().get(pk=attempt.pk) == before
 
 
-def test_answering_with_htmx_returns_the_question_with_explanations(learner_client, attempt):
+def test_answering_with_htmx_returns_the_question_marked_with_its_key(learner_client, attempt):
     play_to(attempt, Stage.INTERPRETATION)
 
     response = learner_client.post(
@@ -197,7 +197,8 @@ def test_answering_with_htmx_returns_the_question_with_explanations(learner_clie
     assert response.text.lstrip().startswith(
         '<section class="card question" id="question-ct-features"'
     )
-    assert "relatively specific" in response.text
+    assert "Correct answer: " in response.text
+    assert "relatively specific" not in response.text, "explanations wait for the debrief"
     assert "Score: 1.00" in response.text
 
 
@@ -419,6 +420,10 @@ def test_the_debrief_shows_competencies_model_answer_and_counterfactual(
         "Recommended plan",
         "same random seed",
         "King &amp; Lee",
+        "What this case teaches",
+        "Recognise and re-treat a relapse after a taper that was too fast.",
+        "Your reading of the results",
+        "relatively specific",
     ):
         assert text in response.text
 
@@ -449,7 +454,7 @@ def test_leaving_and_coming_back_resumes_at_the_same_step_with_nothing_lost(
     assert resumed.context["attempt"].clock_hours == saved["clock_hours"]
     if stage == Stage.WORKUP:
         assert "ready at hour 24" in resumed.text
-    detail = client.get(reverse("cases:detail", args=["typical-cop"]))
+    detail = client.get(reverse("cases:detail", args=["cough-after-antibiotics"]))
     assert reverse("cases:resume", args=[attempt.pk]) in detail.text
     assert "Go back to the patient you started on" in detail.text
 
@@ -496,3 +501,53 @@ def test_each_attempt_lists_options_and_diagnoses_in_its_own_order_kept_on_reloa
 
     assert len(orders) > 1
     assert targets_first < len(attempts)
+
+
+GIVEAWAYS = [
+    *(re.escape(escape(text)) for text in CITATIONS.values()),
+    r"(?i)organi[sz]ing",
+    r"\bCOP\b",
+    r"(?i)this illness",
+    r"Recognise and re-treat a relapse",
+]
+
+
+def _giveaways_in(html: str) -> list[str]:
+    main = html.split('<main id="main"')[1].split("</main>")[0]
+    return [pattern for pattern in GIVEAWAYS if re.search(pattern, main)]
+
+
+def test_nothing_before_the_diagnosis_names_it_or_cites_a_source(learner_client, attempt):
+    """Every history answer asked, every key result in, every question answered."""
+    for item in attempt.content.history:
+        services.history_ask(attempt=attempt, item_key=item["key"])
+    pages = [
+        reverse("cases:list"),
+        reverse("cases:detail", args=[attempt.case.slug]),
+        reverse("cases:presentation", args=[attempt.pk]),
+    ]
+    play_to(attempt, Stage.DIAGNOSIS)
+    pages += [reverse("cases:workup", args=[attempt.pk])]
+    pages += [reverse("cases:interpretation", args=[attempt.pk])]
+
+    for url in pages:
+        assert _giveaways_in(learner_client.get(url).text) == [], url
+
+
+def test_the_differential_can_leave_out_the_primary_and_never_stores_it(learner_client, attempt):
+    play_to(attempt, Stage.DIAGNOSIS)
+    page = learner_client.get(reverse("cases:diagnosis", args=[attempt.pk])).text
+    assert 'data-ddx-of="cryptogenic-organizing-pneumonia"' in page
+
+    learner_client.post(
+        reverse("cases:diagnosis", args=[attempt.pk]),
+        {
+            "primary": "cryptogenic-organizing-pneumonia",
+            "confidence": "70",
+            "ddx_cryptogenic-organizing-pneumonia": "likely",
+            "ddx_community-acquired-pneumonia": "possible",
+        },
+    )
+
+    attempt.refresh_from_db()
+    assert attempt.diagnosis_submission.differential == {"community-acquired-pneumonia": "possible"}

@@ -37,7 +37,7 @@ def test_a_learner_plays_the_case_through_a_relapse_to_the_debrief(page, relapsi
     expect(page.get_by_role("heading", level=1)).to_have_text("Presentation")
 
     page.get_by_role("button", name=re.compile("Which medicines do you take")).click()
-    expect(page.get_by_text("Only amlodipine for blood pressure")).to_be_visible()
+    expect(page.get_by_text("Just my blood-pressure tablet, amlodipine")).to_be_visible()
     page.get_by_role("button", name="Begin the work-up").click()
 
     for test in (
@@ -63,8 +63,8 @@ def test_a_learner_plays_the_case_through_a_relapse_to_the_debrief(page, relapsi
     ct.get_by_role("button", name="Answer").click()
     expect(ct.get_by_text("Score: 1.00")).to_be_visible()
     for key, option in (
-        ("bal-meaning", "It excludes infection"),
-        ("serology-why", "can appear weeks to months"),
+        ("bal-meaning", "It argues against infection"),
+        ("serology-why", "can come weeks or months before"),
     ):
         question = page.locator(f"#question-{key}")
         question.get_by_label(re.compile(option)).check()

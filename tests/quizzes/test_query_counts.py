@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import services
-from quizzes.models import Attempt, Quiz, ReviewCard
+from quizzes.models import Attempt, ReviewCard
 from quizzes.selectors import quiz_progress
 from tests.factories import QuestionFactory, QuizFactory, TopicFactory, UserFactory
 from tests.quizzes.conftest import choice_ids
@@ -29,23 +29,23 @@ def take_quiz(user, quiz) -> Attempt:
             expected_version=0,
         )
     services.response_flag(
-        attempt=attempt, question_id=attempt.responses.first().question_id, flagged=True
+        attempt=attempt, question_id=attempt.responses.all()[0].question_id, flagged=True
     )
     return services.attempt_finish(attempt=attempt)
 
 
-def grow(learner, size: int) -> tuple[Quiz, Attempt]:
+def grow(learner, size: int) -> tuple[Attempt, Attempt]:
     """`size` quizzes of `size` questions over `size` topics, each taken by learner and peers."""
     topics = TopicFactory.create_batch(size)
-    last = None
+    finished = []
     for _ in range(size):
         quiz = QuizFactory(questions=[QuestionFactory(topics=topics) for _ in range(size)])
         for peer in UserFactory.create_batch(size):
             take_quiz(peer, quiz)
-        last = take_quiz(learner, quiz)
+        finished.append(take_quiz(learner, quiz))
     open_attempt = services.attempt_start(user=learner, quiz=QuizFactory(questions__count=size))
     ReviewCard.objects.filter(user=learner).update(due=timezone.now() - timedelta(days=1))
-    return last, open_attempt
+    return finished[-1], open_attempt
 
 
 # Session and user, then the page's own reads (the list page also sweeps overdue attempts).

@@ -76,7 +76,7 @@ def play_case(user: User, case: Case, stage: Stage, seed: int, plan=FAST_TAPER) 
     case_services.workup_finish(attempt=attempt)
     if stage == Stage.INTERPRETATION:
         return
-    content = case_services.content_of(attempt)
+    content = attempt.content
     ordered = set(attempt.test_orders.values_list("investigation_key", flat=True))
     for question in case_services.questions_available(attempt, content, ordered):
         case_services.answer_submit(
@@ -109,7 +109,7 @@ def answer_all(attempt: QuizAttempt, *, right_every: int) -> None:
         correct = response.position % right_every == 0
         choices = response.question.choices.filter(is_correct=correct)
         chosen = list(choices.values_list("pk", flat=True)[:1]) or [
-            response.question.choices.first().pk
+            response.question.choices.all()[0].pk
         ]
         quiz_services.response_save(
             attempt=attempt,
@@ -144,21 +144,21 @@ def main() -> None:
         quiz_services.attempt_finish(attempt=finished)
     started = timezone.now() - timedelta(hours=2)
     expired = quiz_services.attempt_start(user=learner, quiz=exam, now=started)
-    first = expired.responses.order_by("position").first()
+    first = expired.responses.order_by("position")[0]
     quiz_services.response_save(
         attempt=expired,
         question_id=first.question_id,
-        choice_ids=[first.question.choices.first().pk],
+        choice_ids=[first.question.choices.all()[0].pk],
         expected_version=0,
         now=started + timedelta(minutes=1),
     )
     quiz_services.attempts_expire_overdue()
     open_exam = quiz_services.attempt_start(user=learner, quiz=exam)
-    first = open_exam.responses.order_by("position").first()
+    first = open_exam.responses.order_by("position")[0]
     quiz_services.response_save(
         attempt=open_exam,
         question_id=first.question_id,
-        choice_ids=[first.question.choices.first().pk],
+        choice_ids=[first.question.choices.all()[0].pk],
         expected_version=0,
     )
     cbm = quiz_services.attempt_start(user=learner, quiz=drawn)

@@ -67,23 +67,23 @@ def main() -> None:
         checked[f"case:{attempt.stage}"] += 1
 
     now = timezone.now()
-    for attempt in QuizAttempt.objects.select_related("user", "quiz").order_by("pk"):
-        client = client_for(attempt.user)
-        label = f"quiz attempt {attempt.pk} ({attempt.state})"
-        detail = reverse("quizzes:attempt", args=[attempt.pk])
-        results = reverse("quizzes:results", args=[attempt.pk])
-        if attempt.state == QuizAttempt.State.IN_PROGRESS and attempt.is_overdue(now):
+    for quiz_attempt in QuizAttempt.objects.select_related("user", "quiz").order_by("pk"):
+        client = client_for(quiz_attempt.user)
+        label = f"quiz attempt {quiz_attempt.pk} ({quiz_attempt.state})"
+        detail = reverse("quizzes:attempt", args=[quiz_attempt.pk])
+        results = reverse("quizzes:results", args=[quiz_attempt.pk])
+        if quiz_attempt.state == QuizAttempt.State.IN_PROGRESS and quiz_attempt.is_overdue(now):
             # Its time ran out after the dump was made: opening it hands it in.
             expect(f"{label}, past its deadline", client.get(detail), 302, results)
             expect(f"{label}, results", client.get(results))
-        elif attempt.state == QuizAttempt.State.IN_PROGRESS:
+        elif quiz_attempt.state == QuizAttempt.State.IN_PROGRESS:
             expect(f"{label}, page", client.get(detail))
-            if attempt.quiz.owner_id is None:  # a learner's own practice quiz has no Start
-                start = reverse("quizzes:start", args=[attempt.quiz.slug])
+            if quiz_attempt.quiz.owner_id is None:  # a learner's own practice quiz has no Start
+                start = reverse("quizzes:start", args=[quiz_attempt.quiz.slug])
                 expect(f"{label}, start again resumes it", client.post(start), 302, detail)
         else:
             expect(f"{label}, results", client.get(results))
-        checked[f"quiz:{attempt.state}"] += 1
+        checked[f"quiz:{quiz_attempt.state}"] += 1
 
     for user in User.objects.filter(pk__in=ReviewCard.objects.values("user_id")):
         expect(f"review queue of {user.username}", client_for(user).get(reverse("quizzes:review")))

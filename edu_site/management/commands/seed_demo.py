@@ -1,25 +1,35 @@
 """Load the shipped content and the two demo accounts, for laptops and demos."""
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from cases.models import Case
+from edu_site.classes import services as class_services
+from edu_site.classes.models import Class, Dates, Enrollment, Term
 from edu_site.models import ShippedFixture, User
 from edu_site.roles import educator_grant
+from quizzes.models import Quiz
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 DEMO_ACCOUNTS = (("learner", False), ("educator", True))
+DEMO_CLASS = "Demo class"
+DEMO_TERM = "Demo term"
 
 
 class Command(BaseCommand):
     help = (
         "Load the shipped fixtures (fixtures/*.json, in name order) and create the demo "
-        "accounts 'learner' and 'educator' with DEMO_PASSWORD. Safe to run again: files "
-        "already loaded unchanged and existing accounts are left as they are."
+        "accounts 'learner' and 'educator' with DEMO_PASSWORD, and a 'Demo class' taught by "
+        "educator with learner in it and one case and one quiz assigned. Safe to run again: "
+        "files already loaded unchanged, existing accounts and the demo class are left as "
+        "they are."
     )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -28,6 +38,7 @@ class Command(BaseCommand):
                 self.load_if_changed(path)
             for username, educator in DEMO_ACCOUNTS:
                 self.ensure_account(username, educator=educator)
+            self.ensure_demo_class()
 
     def load_if_changed(self, path: Path) -> None:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -46,3 +57,33 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"created account: {username}"))
         if educator and not (user.is_staff and user.groups.exists()):
             educator_grant(user)
+
+    def ensure_demo_class(self) -> None:
+        """Create the demo class once, with the first shipped case and quiz assigned; a class
+        of that name the educator teaches is kept as it is."""
+        educator = User.objects.get(username="educator")
+        if Class.objects.filter(name=DEMO_CLASS, educators=educator).exists():
+            return
+        today = timezone.localdate()
+        term, _ = Term.objects.get_or_create(
+            name=DEMO_TERM,
+            defaults={
+                "starts_on": today - timedelta(days=30),
+                "ends_on": today + timedelta(days=365),
+            },
+        )
+        klass = class_services.class_create(educator=educator, name=DEMO_CLASS, term=term)
+        Enrollment.objects.create(klass=klass, learner=User.objects.get(username="learner"))
+        now = timezone.now()
+        dates = Dates(now - timedelta(days=1), now + timedelta(days=14), now + timedelta(days=28))
+        case = Case.objects.filter(status=Case.Status.PUBLISHED).order_by("pk").first()
+        quiz = Quiz.objects.filter(is_published=True, owner=None).order_by("pk").first()
+        if case is not None:
+            class_services.assignment_create(
+                klass=klass, case=case, dates=dates, attempts_allowed=0
+            )
+        if quiz is not None:
+            class_services.assignment_create(
+                klass=klass, quiz=quiz, dates=dates, attempts_allowed=0
+            )
+        self.stdout.write(self.style.SUCCESS(f"created {DEMO_CLASS}, join code {klass.join_code}"))

@@ -1,0 +1,149 @@
+// Progressive enhancement for every page. Each page works without it; this file only
+// moves focus and announces results after htmx swaps and full-page fallbacks, keeps a
+// half-typed form across a reload, and hides the primary diagnosis from the differential.
+// A static file with no inline script, so a Content-Security-Policy can forbid inline code.
+(function () {
+  "use strict";
+
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]";
+
+  // --- the announcer: one polite live region in base.html -------------------------------
+  function announce(text) {
+    var region = document.getElementById("announcer");
+    if (!region || !text) {
+      return;
+    }
+    region.textContent = "";
+    // A short pause makes screen readers notice a message equal to the previous one.
+    window.setTimeout(function () {
+      region.textContent = text.replace(/\s+/g, " ").trim().slice(0, 300);
+    }, 60);
+  }
+
+  // --- focus: to the element the server marked, else the heading, else the first control -
+  function focusTarget(root) {
+    if (root.matches("[data-focus]")) {
+      return root;
+    }
+    return (
+      root.querySelector("[data-focus]") ||
+      root.querySelector("h1, h2, h3") ||
+      root.querySelector(FOCUSABLE)
+    );
+  }
+
+  function moveFocus(element) {
+    if (!element) {
+      return;
+    }
+    if (!element.matches(FOCUSABLE)) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus({ preventScroll: true });
+    element.scrollIntoView({ block: "nearest" });
+  }
+
+  function settle(root) {
+    var target = focusTarget(root);
+    moveFocus(target);
+    var message = root.querySelector("[data-announce]");
+    announce(message ? message.textContent : target && target.textContent);
+  }
+
+  var swappedId = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var reswap = event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Reswap");
+    swappedId = event.detail.shouldSwap && reswap !== "none" ? event.detail.target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var root = swappedId && document.getElementById(swappedId);
+    swappedId = null;
+    if (root) {
+      settle(root);
+      restoreForms(root);
+      bindDifferential(root);
+    }
+  });
+
+  // A plain post that redirected back: the page says what happened in its messages.
+  function settleFullPage() {
+    var messages = document.querySelector("main .messages");
+    if (!messages) {
+      return;
+    }
+    moveFocus(document.querySelector("main [data-focus]") || messages);
+    announce(messages.textContent);
+  }
+
+  // --- forms that keep what was typed across a reload (data-persist="<key>") -----------
+  function storage() {
+    try {
+      return window.localStorage;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function restoreForms(root) {
+    var store = storage();
+    if (!store) {
+      return;
+    }
+    root.querySelectorAll("form[data-persist]").forEach(function (form) {
+      var key = "form:" + form.dataset.persist;
+      var saved = JSON.parse(store.getItem(key) || "null");
+      // A form the server sent back with the learner's own post keeps that post.
+      if (saved && !form.hasAttribute("data-bound")) {
+        Array.prototype.forEach.call(form.elements, function (field) {
+          if (!field.name || field.type === "hidden" || !(field.name in saved)) {
+            return;
+          }
+          if (field.type === "checkbox" || field.type === "radio") {
+            field.checked = saved[field.name].indexOf(field.value) !== -1;
+          } else {
+            field.value = saved[field.name][0];
+            field.dispatchEvent(new Event("input", { bubbles: true }));
+          }
+        });
+        announce("Restored what you had typed in this form.");
+      }
+      form.addEventListener("input", function () {
+        var values = {};
+        Array.prototype.forEach.call(form.elements, function (field) {
+          if (!field.name || field.type === "hidden" || field.type === "submit") {
+            return;
+          }
+          values[field.name] = values[field.name] || [];
+          if ((field.type !== "checkbox" && field.type !== "radio") || field.checked) {
+            values[field.name].push(field.value);
+          }
+        });
+        store.setItem(key, JSON.stringify(values));
+      });
+      form.addEventListener("submit", function () {
+        store.removeItem(key);
+      });
+    });
+  }
+
+  // --- the differential leaves out the diagnosis chosen as primary ---------------------
+  function bindDifferential(root) {
+    root.querySelectorAll("select[data-primary-diagnosis]").forEach(function (primary) {
+      var update = function () {
+        primary.form.querySelectorAll("select[data-ddx-of]").forEach(function (rating) {
+          var isPrimary = rating.dataset.ddxOf === primary.value;
+          rating.disabled = isPrimary;
+          rating.closest("div").hidden = isPrimary;
+        });
+      };
+      primary.addEventListener("change", update);
+      update();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    settleFullPage();
+    restoreForms(document);
+    bindDifferential(document);
+  });
+})();
