@@ -48,7 +48,7 @@ def post(api, path, body=None, status=HTTPStatus.OK):
 
 def test_a_token_plays_the_shipped_case_from_start_to_debrief(api, shipped_case, monkeypatch):
     monkeypatch.setattr(case_services, "new_seed", lambda: relapsing_seed(shipped_case))
-    state = post(api, "/api/cases/typical-cop/attempts/", status=HTTPStatus.CREATED)
+    state = post(api, f"/api/cases/{shipped_case.slug}/attempts/", status=HTTPStatus.CREATED)
     base = f"/api/cases/attempts/{state['id']}/"
 
     state = post(api, f"{base}history/", {"item": "medications"})
