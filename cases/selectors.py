@@ -16,13 +16,15 @@ from cases.content import CaseContent, citation
 from cases.errors import AttemptConflict
 from cases.models import Attempt, Case, InterpretationAnswer, Stage
 from cases.simulation import HORIZON_DAYS, Event, Patient, Plan, Timeline
+from cases.snapshot import DiagnosisEntry, InvestigationEntry, ResultValue
+from edu_site.models import User
 from quizzes.selectors import TopicTally
 
 RESULT_DECIMALS = 1
 T = TypeVar("T")
 
 
-def published_cases_for(user: Any) -> QuerySet[Case]:
+def published_cases_for(user: User) -> QuerySet[Case]:
     """Published cases with this learner's attempts attached (two queries in all)."""
     mine = Attempt.objects.filter(user=user).only(
         "id", "case_id", "stage", "score", "started_at", "finished_at"
@@ -32,18 +34,26 @@ def published_cases_for(user: Any) -> QuerySet[Case]:
     )
 
 
-def published_case(slug: str, user: Any) -> Case:
+def published_case(slug: str, user: User) -> Case:
     return get_object_or_404(published_cases_for(user), slug=slug)
 
 
-def attempt_for_user(user: Any, pk: int) -> Attempt:
+def attempt_for_user(user: User, pk: int) -> Attempt:
     """The learner's own attempt with its frozen content; anyone else's is a 404."""
     return get_object_or_404(
         Attempt.objects.select_related("case", "case_version"), pk=pk, user=user
     )
 
 
-def _value_text(value: dict[str, Any], patient: dict[str, Any]) -> dict[str, Any]:
+class ShownValue(ResultValue):
+    """A result value as the work-up page prints it."""
+
+    shown: str
+    flag: str
+    reference: str
+
+
+def _value_text(value: ResultValue, patient: dict[str, Any]) -> ShownValue:
     """A structured value as shown: read from the patient when linked, flagged H or L."""
     number = patient[value["patient_field"]] if value["patient_field"] else value["value"]
     flag = ""
@@ -65,11 +75,11 @@ def _value_text(value: dict[str, Any], patient: dict[str, Any]) -> dict[str, Any
 class OrderView:
     """An ordered test as the work-up page shows it; its source waits for the debrief."""
 
-    investigation: dict[str, Any]
+    investigation: InvestigationEntry
     ordered_at_hours: int
     ready_at_hours: int
     ready: bool
-    values: list[dict[str, Any]]
+    values: list[ShownValue]
 
 
 def workup_orders(attempt: Attempt, content: CaseContent) -> list[OrderView]:
@@ -116,7 +126,7 @@ def attempt_order(attempt: Attempt, stream: str, items: Sequence[T]) -> list[T]:
     return shuffled
 
 
-def diagnoses_in_attempt_order(attempt: Attempt, content: CaseContent) -> list[dict[str, Any]]:
+def diagnoses_in_attempt_order(attempt: Attempt, content: CaseContent) -> list[DiagnosisEntry]:
     """The case's diagnoses as this attempt lists them, the target anywhere in the list."""
     return attempt_order(attempt, "diagnoses", content.diagnoses)
 
@@ -203,7 +213,7 @@ def plan_summary(plan: dict[str, Any], ideal_weight: float) -> dict[str, Any]:
     return {"rows": rows, "adjuncts": adjuncts}
 
 
-def case_progress(user: Any) -> dict[str, Any]:
+def case_progress(user: User) -> dict[str, Any]:
     """The learner's case section of /progress/: three queries whatever the history."""
     attempts = list(
         Attempt.objects.filter(user=user)
@@ -249,7 +259,7 @@ def case_progress(user: Any) -> dict[str, Any]:
     }
 
 
-def interpretation_tallies(user: Any) -> dict[str, TopicTally]:
+def interpretation_tallies(user: User) -> dict[str, TopicTally]:
     """The learner's case interpretation answers per topic, for mastery on /progress/."""
     rows = (
         InterpretationAnswer.objects.filter(attempt__user=user)
@@ -260,7 +270,7 @@ def interpretation_tallies(user: Any) -> dict[str, TopicTally]:
     return {row["topic_slug"]: TopicTally(row["answers"], row["earned"]) for row in rows}
 
 
-def attempts_in_progress(user: Any) -> QuerySet[Attempt]:
+def attempts_in_progress(user: User) -> QuerySet[Attempt]:
     """Unfinished case attempts, most recently touched first, for the home dashboard."""
     return (
         Attempt.objects.filter(user=user)

@@ -207,6 +207,10 @@ SPECTACULAR_SETTINGS = {
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "op-demo-2026")
 
+# Item analysis flags items and reports Cronbach's alpha and the standard error only from
+# this many closed attempts; with fewer, the figures are too unstable to act on.
+QUIZ_STATISTICS_MIN_ATTEMPTS = env_int("QUIZ_STATISTICS_MIN_ATTEMPTS", 20)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

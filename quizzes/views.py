@@ -188,11 +188,12 @@ def results_context(attempt: Attempt) -> dict:
         question_ids=[r.question_id for r in responses], excluding_user=attempt.user_id
     )
     for response in responses:
-        response.peers_percent = peers.get(response.question_id)
+        response.peers = peers.get(response.question_id)
     return {
         "attempt": attempt,
         "quiz": attempt.quiz,
         "responses": responses,
+        "peers_min_learners": selectors.PEERS_MIN_LEARNERS,
         "shows_answers": attempt.quiz.review_shows != Quiz.ReviewShows.SCORE,
         "shows_explanations": attempt.quiz.review_shows == Quiz.ReviewShows.EVERYTHING,
     }

@@ -240,17 +240,28 @@ def test_finishing_leads_to_results_explaining_every_option(learner_client, atte
     assert response.redirect_chain[-1][0] == reverse("quizzes:results", args=[attempt.pk])
     assert page.count("Why option") == 12
     assert "King &amp; Lee, N Engl J Med 2022" in page
-    assert "no other learner has answered this yet" in page
+    assert "too few other learners have answered this version" in page
 
 
 def test_results_show_the_share_of_other_learners_who_were_right(learner_client, attempt, quiz):
-    for correct in (True, False):
+    for correct in (True, True, True, False, False):
         hand_in_first_answer(UserFactory(), quiz, right=correct)
     services.attempt_finish(attempt=attempt)
 
     page = learner_client.get(reverse("quizzes:results", args=[attempt.pk])).content.decode()
 
-    assert "50% of other learners answered this right" in page
+    assert "60% of 5 answers by 5 other learners were right" in page
+
+
+def test_results_compare_with_peers_only_from_five_other_learners(learner_client, attempt, quiz):
+    for correct in (True, True, False, False):
+        hand_in_first_answer(UserFactory(), quiz, right=correct)
+    services.attempt_finish(attempt=attempt)
+
+    page = learner_client.get(reverse("quizzes:results", args=[attempt.pk])).content.decode()
+
+    assert "other learners were right" not in page
+    assert page.count("too few other learners have answered this version") == 3
 
 
 def test_results_of_an_open_attempt_send_the_learner_back_to_it(learner_client, attempt):
