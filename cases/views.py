@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap
 
-from cases import charts, plans, selectors, services
+from cases import plans, selectors, services
 from cases.errors import AttemptConflict, AttemptError
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
 from cases.models import Attempt, Stage
@@ -427,13 +427,13 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
     form = form or PlanForm(content=content)
     context = _plan_context(attempt, Stage.OUTCOME, form)
     until = attempt.revealed_until_day
-    timeline = selectors.outcome_timeline(attempt)
-    events = selectors.event_rows(selectors.revealed_events(attempt, timeline))
+    shown = selectors.outcome_view(attempt, "Your patient's course", plans=len(context["plans"]))
+    events = shown["events"]
     open_decision = attempt.stage == Stage.OUTCOME and attempt.decision_event is not None
     context.update(
         until=until,
         events=events,
-        chart=charts.outcome_chart(attempt.timeline, until, "Your patient's course", events=events),
+        charts=shown["charts"],
         decision=open_decision,
         decision_event=events[-1] if open_decision else None,
         finished_course=attempt.decision_event is None,
@@ -497,6 +497,7 @@ def debrief_context(attempt: Attempt) -> dict[str, Any]:
     """The debrief's context; the class gradebook shows the same page read-only to educators."""
     content = attempt.content
     context = _plan_context(attempt, Stage.DEBRIEF, PlanForm(content=content))
+    shown = selectors.debrief_view(attempt)
     ordered = {order.investigation_key for order in attempt.test_orders.all()}
     context.update(
         answered_questions=[
@@ -505,8 +506,9 @@ def debrief_context(attempt: Attempt) -> dict[str, Any]:
             if question["answer"]
         ],
         breakdown=attempt.score_breakdown,
-        yours=selectors.five_year_course(attempt.timeline, "Your plan: five years"),
-        theirs=selectors.five_year_course(attempt.counterfactual, "Recommended plan: five years"),
+        yours=shown.yours,
+        theirs=shown.theirs,
+        cohort=shown.cohort,
         **selectors.model_answer(content),
     )
     return context
