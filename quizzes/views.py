@@ -101,16 +101,25 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 def _after_attempt_post(
-    request: HttpRequest, attempt: Attempt, position: int | None, error: Refusal | None = None
+    request: HttpRequest,
+    attempt: Attempt,
+    position: int | None,
+    error: Refusal | None = None,
+    *,
+    focus_flag: bool = False,
 ) -> HttpResponse:
-    """A plain post goes back to the question (with the refusal as a message); htmx gets the
-    attempt body, with the refusal inside it and the refusal's status (400 or 409)."""
+    """The question again: a fragment for htmx, else a redirect to its page.
+
+    A refusal goes back as a message on the page; htmx gets the attempt body with the refusal
+    inside it and the refusal's status (400 or 409). ``focus_flag`` keeps keyboard focus on
+    the flag button the learner just pressed.
+    """
     if not request.htmx:
         if error is not None:
             messages.error(request, error.message)
         return redirect(_attempt_url(attempt, position))
     context = _attempt_context(request, attempt, position)
-    context["error"] = error.message if error is not None else ""
+    context.update(error=error.message if error is not None else "", focus_flag=focus_flag)
     status = error.status if error is not None else HTTPStatus.OK
     return render(request, "quizzes/attempt.html#attempt-body", context, status=status)
 
@@ -156,13 +165,21 @@ def response_flag(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return _closed_redirect(request, attempt)
     except Refusal as error:
         return _after_attempt_post(request, attempt, position, error)
-    return _after_attempt_post(request, attempt, position)
+    return _after_attempt_post(request, attempt, position, focus_flag=True)
 
 
 @login_required
 @require_POST
 def attempt_finish(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Hand in; with questions unanswered or flagged, first a page that lists them and
+    asks again (a plain form, so it works without JavaScript)."""
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+    if attempt.is_open and request.POST.get("confirm") != "yes":
+        responses = selectors.attempt_responses(attempt=attempt)
+        unsure = [r for r in responses if not r.is_answered or r.flagged]
+        if unsure:
+            context = {"attempt": attempt, "quiz": attempt.quiz, "unsure": unsure}
+            return render(request, "quizzes/confirm_finish.html", context)
     try:
         services.attempt_finish(attempt=attempt)
     except services.QuizError as error:
@@ -193,6 +210,7 @@ def results_context(attempt: Attempt) -> dict:
         "attempt": attempt,
         "quiz": attempt.quiz,
         "responses": responses,
+        "flagged": [response for response in responses if response.flagged],
         "peers_min_learners": selectors.PEERS_MIN_LEARNERS,
         "shows_answers": attempt.quiz.review_shows != Quiz.ReviewShows.SCORE,
         "shows_explanations": attempt.quiz.review_shows == Quiz.ReviewShows.EVERYTHING,
