@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
-from cases.models import Case, CaseDiagnosis, CaseResult, Investigation
-from cases.simulation import AGENTS, CITATIONS, Source
+from cases.models import Case, CaseDiagnosis, CaseResult, Investigation, missing_rule_parameters
+from cases.simulation import (
+    AGENTS,
+    CITATIONS,
+    Patient,
+    Plan,
+    Source,
+    plan_from_json,
+    plan_to_json,
+    recommended_plan,
+)
 from cases.snapshot import (
     CaseSummary,
     CitedReference,
@@ -139,11 +149,19 @@ def case_snapshot(case: Case) -> Snapshot:
             for rule in case.management_rules.all()
         ],
         "parameters": {parameter.name: parameter.value for parameter in case.parameters.all()},
+        "model_plan": case_model_plan(case),
         "references": [
             {"source": reference.source, "explanation": reference.explanation}
             for reference in case.references.all()
         ],
     }
+
+
+def case_model_plan(case: Case) -> dict[str, Any]:
+    """The case's own recommended plan; the engine's recommendation only when none is set."""
+    if case.model_plan:
+        return plan_to_json(plan_from_json(case.model_plan))
+    return plan_to_json(recommended_plan(case.engine_patient_check()))
 
 
 def _investigation(investigation: Investigation, result: CaseResult | None) -> InvestigationEntry:
@@ -203,6 +221,14 @@ def publish_problems(snapshot: Snapshot) -> list[str]:
     unknown_agents = {t["agent"] for t in snapshot["therapies"]} - set(AGENTS)
     if unknown_agents:
         problems.append(f"Therapies name unknown engine agents: {sorted(unknown_agents)}.")
+    offered = {t["agent"] for t in snapshot["therapies"]}
+    unoffered = {o["agent"] for o in snapshot["model_plan"]["orders"]} - offered
+    if unoffered:
+        problems.append(f"The model plan uses agents the case does not offer: {sorted(unoffered)}.")
+    for rule in snapshot["management_rules"]:
+        missing = missing_rule_parameters(rule["kind"], rule)
+        if missing:
+            problems.append(f"The management rule '{rule['kind']}' lacks {', '.join(missing)}.")
     return problems
 
 
@@ -247,6 +273,16 @@ class CaseContent:
     @property
     def parameters(self) -> dict[str, float]:
         return self.data["parameters"]
+
+    def model_plan(self, patient: Patient) -> Plan:
+        """The plan the debrief compares with: the case's own, frozen with the version.
+
+        Versions frozen before cases carried a model plan fall back to the engine's
+        recommendation for the patient, which is what they were scored against then.
+        """
+        if "model_plan" in self.data:
+            return plan_from_json(self.data["model_plan"])
+        return recommended_plan(patient)
 
     @property
     def references(self) -> list[CitedReference]:

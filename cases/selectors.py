@@ -6,15 +6,17 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from cases import charts, scoring
+from cases.cohorts import CohortComparison
 from cases.content import CaseContent, citation
 from cases.models import Attempt, Case, InterpretationAnswer, Stage
-from cases.simulation import HORIZON_DAYS, Event, Patient, Plan, Timeline
+from cases.simulation import HORIZON_DAYS, Event, EventKind, Patient, Plan, Timeline
 from cases.snapshot import DiagnosisEntry, InvestigationEntry, ResultValue
 from edu_site.models import User
 from quizzes.selectors import TopicTally
@@ -182,7 +184,12 @@ def revealed_events(attempt: Attempt, timeline: Timeline) -> tuple[Event, ...]:
 
 
 def event_rows(events: Sequence[Event]) -> list[dict[str, Any]]:
-    """Events as the timeline list and the chart show them."""
+    """Events as the timeline list and the chart show them.
+
+    The engine opens every timeline with the presenting bloods (a day-0 lab result); the
+    player leaves it out, because results belong to the tests the learner ordered and are
+    shown with them on the work-up page, and an outpatient's day 0 is no admission.
+    """
     return [
         {
             "day": event.day,
@@ -192,6 +199,7 @@ def event_rows(events: Sequence[Event]) -> list[dict[str, Any]]:
             "citation": citation(event.source),
         }
         for event in events
+        if not (event.day == 0 and event.kind is EventKind.LAB_RESULT)
     ]
 
 
@@ -288,7 +296,8 @@ class Course:
     """The course's first plan: all of the recommended plan, which is never revised. The
     learner's revisions are shown from their submissions instead."""
     events: list[dict[str, Any]]
-    chart: Any
+    charts: list[charts.Chart]
+    """The first year, then the five-year strip."""
 
 
 def five_year_course(timeline_data: dict[str, Any], title: str) -> Course:
@@ -301,8 +310,82 @@ def five_year_course(timeline_data: dict[str, Any], title: str) -> Course:
             timeline_data["history"][0]["plan"], timeline.patient.ideal_body_weight_kg
         ),
         events=events,
-        chart=charts.outcome_chart(timeline_data, HORIZON_DAYS - 1, title, events=events),
+        charts=charts.course_charts(timeline_data, HORIZON_DAYS - 1, title, events=events),
     )
+
+
+def cohort_view(comparison_data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The cohort comparison in words and as a chart; None for attempts finished before
+    attempts kept one."""
+    if not comparison_data:
+        return None
+    comparison = CohortComparison.from_dict(comparison_data)
+    return {
+        "patients": comparison.patients,
+        "yours": _cohort_sentence(comparison.yours),
+        "model": _cohort_sentence(comparison.model),
+        "active_days": (comparison.yours.active_days, comparison.model.active_days),
+        "chart": charts.cohort_chart(comparison),
+    }
+
+
+def _cohort_sentence(arm: Any) -> str:
+    def people(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count == 1 else many}"
+
+    return (
+        f"{people(arm.relapsed, 'relapses', 'relapse')}, {people(arm.died, 'dies', 'die')}, "
+        f"{people(arm.steroid_harm, 'has a steroid harm', 'have a steroid harm')} and "
+        f"{people(arm.persistent_1y, 'is still ill a year on', 'are still ill a year on')}"
+    )
+
+
+@dataclass(frozen=True)
+class Debrief:
+    """What the debrief shows beside the score, built once per finished attempt."""
+
+    yours: Course
+    theirs: Course
+    cohort: dict[str, Any] | None
+
+
+DEBRIEF_CACHE_SECONDS = 24 * 3600
+
+
+def debrief_view(attempt: Attempt) -> Debrief:
+    """Both five-year courses and the cohort view, kept in the cache under the attempt and
+    the moment it finished: a finished attempt never changes, so a reload rebuilds nothing."""
+    finished = attempt.finished_at.timestamp() if attempt.finished_at else None
+    key = f"cases:debrief:{attempt.pk}:{attempt.seed}:{finished}"
+
+    def build() -> Debrief:
+        if attempt.timeline is None or attempt.counterfactual is None:
+            raise ValueError(f"Attempt {attempt.pk} has no counterfactual: it never finished.")
+        return Debrief(
+            yours=five_year_course(attempt.timeline, "Your plan"),
+            theirs=five_year_course(attempt.counterfactual, "Recommended plan"),
+            cohort=cohort_view(attempt.cohort_comparison),
+        )
+
+    return cast(Debrief, cache.get_or_set(key, build, DEBRIEF_CACHE_SECONDS))
+
+
+def outcome_view(attempt: Attempt, title: str, *, plans: int) -> dict[str, Any]:
+    """The outcome page's events and charts so far, cached under the attempt, its number of
+    ``plans`` (the page has them already) and its open decision: those are what change what
+    the learner has seen."""
+    key = f"cases:outcome:{attempt.pk}:{attempt.seed}:{plans}:{attempt.decision_event}"
+
+    def build() -> dict[str, Any]:
+        timeline = outcome_timeline(attempt)
+        events = event_rows(revealed_events(attempt, timeline))
+        until = attempt.revealed_until_day or 0
+        return {
+            "events": events,
+            "charts": charts.course_charts(attempt.timeline or {}, until, title, events=events),
+        }
+
+    return cast(dict[str, Any], cache.get_or_set(key, build, DEBRIEF_CACHE_SECONDS))
 
 
 def model_answer(content: CaseContent) -> dict[str, list[dict[str, Any]]]:

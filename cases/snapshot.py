@@ -7,7 +7,7 @@ keep playing the snapshot they started with, so a key may be added here only as
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, NotRequired, TypedDict
 
 
 class Demographics(TypedDict):
@@ -156,3 +156,5 @@ class Snapshot(TypedDict):
     management_rules: list[ManagementRuleEntry]
     parameters: dict[str, float]
     references: list[ReferenceEntry]
+    model_plan: NotRequired[dict[str, Any]]
+    """The case's recommended plan as plan JSON; versions frozen before cases had one lack it."""
