@@ -62,7 +62,7 @@ def build(rng: np.random.Generator) -> Quiz:
             kind="multiple" if i % 4 == 0 else "single",
             explanation="-",
             references="-",
-            status="published",
+            status="ready",
         )
         for i in range(QUESTIONS)
     )

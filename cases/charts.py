@@ -6,9 +6,12 @@ screen readers and for anyone who prefers a table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
+
+from cases.cohorts import CohortComparison
+from cases.simulation import HORIZON_DAYS, Plan
 
 WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 64, 20, 44
@@ -47,6 +50,12 @@ class Chart:
     right_label: str = ""
     x_label: str = ""
     rows: list[dict[str, Any]] = field(default_factory=list)
+    suffix: str = ""
+    """Appended to the including template's element ids, so two panels of one course differ."""
+    lanes: list[dict[str, Any]] = field(default_factory=list)
+    """One row per agent under the plot: the bars of the days it was given."""
+    bars: list[dict[str, Any]] = field(default_factory=list)
+    """Horizontal bars of a comparison chart, with their label and value text."""
 
 
 def _scale(value: float, low: float, high: float, out_low: float, out_high: float) -> float:
@@ -54,21 +63,82 @@ def _scale(value: float, low: float, high: float, out_low: float, out_high: floa
     return round(out_low + (value - low) * (out_high - out_low) / span, 1)
 
 
-def _day_ticks(last_day: int) -> list[int]:
-    step = next(s for s in (7, 14, 30, 60, 90, 180, 365) if last_day / s <= 8)
-    return list(range(0, last_day + 1, step))
+FIRST_YEAR_LAST_DAY = 364
+DAYS_PER_MONTH = 365 / 12
+WEEKLY_UP_TO_DAY = 84
+"""Up to 12 weeks the axis counts weeks; beyond, months (and years on the five-year strip)."""
+LANE_HEIGHT = 16
+LANE_GAP = 44
+"""Room under the plot for the tick labels and the axis label before the first lane."""
+STRIP_HEIGHT = 190
+
+
+def _time_ticks(first_day: int, last_day: int) -> tuple[list[tuple[int, str]], str]:
+    """Tick days and labels in the unit a clinician reads at this span, and the axis label."""
+    span = last_day - first_day
+    if span <= WEEKLY_UP_TO_DAY:
+        weeks = range(0, span // 7 + 1)
+        return [(first_day + 7 * w, str(w)) for w in weeks], "Weeks since treatment started"
+    if last_day <= FIRST_YEAR_LAST_DAY + 1:
+        step = 1 if span <= 200 else 2
+        months = range(0, int(span / DAYS_PER_MONTH) + 1, step)
+        ticks = [(round(m * DAYS_PER_MONTH), str(m)) for m in months]
+        return ticks, "Months since treatment started"
+    years = range(0, int(last_day / 365) + 1)
+    return [(365 * y, str(y)) for y in years], "Years since treatment started"
+
+
+def order_bars(timeline: dict[str, Any]) -> dict[str, list[tuple[int, int]]]:
+    """Every order of every plan revision as [start, end) day spans, by agent label.
+
+    A revision governs from its effective day, so an earlier plan's orders are cut there.
+    """
+    history = timeline["history"]
+    lanes: dict[str, list[tuple[int, int]]] = {}
+    for index, revision in enumerate(history):
+        begins = revision["effective_day"]
+        ends = history[index + 1]["effective_day"] if index + 1 < len(history) else HORIZON_DAYS
+        for order in Plan.from_dict(revision["plan"]).orders:
+            start = max(order.start_day, begins)
+            end = min(order.start_day + order.total_days, ends, HORIZON_DAYS)
+            if start < end:
+                label = order.catalog_entry.label.split(",")[0]
+                lanes.setdefault(label, []).append((start, end))
+    return lanes
+
+
+def course_charts(
+    timeline: dict[str, Any], until_day: int, title: str, *, events: list[dict[str, Any]]
+) -> list[Chart]:
+    """A readable first year, and a five-year strip once the course has gone past it."""
+    first_year = outcome_chart(
+        timeline, min(until_day, FIRST_YEAR_LAST_DAY), f"{title}: first year", events=events
+    )
+    if until_day <= FIRST_YEAR_LAST_DAY:
+        return [first_year]
+    strip = outcome_chart(
+        timeline, until_day, f"{title}: five years", events=events, height=STRIP_HEIGHT
+    )
+    return [first_year, replace(strip, suffix="-years")]
 
 
 def outcome_chart(
-    timeline: dict[str, Any], until_day: int, title: str, *, events: list[dict[str, Any]]
+    timeline: dict[str, Any],
+    until_day: int,
+    title: str,
+    *,
+    events: list[dict[str, Any]],
+    height: int = HEIGHT,
 ) -> Chart:
-    """Prednisone-equivalent dose and symptom score over days 0..until_day, events marked."""
+    """Prednisone-equivalent dose and symptom score over days 0..until_day, events marked,
+    and a lane under the plot for every agent the plans ordered."""
     series = timeline["series"]
     last_day = max(until_day, 28)
     doses = series["prednisone_mg"][: last_day + 1]
     scores = series["symptom_score"][: last_day + 1]
     dose_top = max(60.0, *(dose for dose in doses if dose <= 200)) if doses else 60.0
-    left, right, top, bottom = LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
+    lanes = order_bars(timeline)
+    left, right, top, bottom = LEFT, WIDTH - RIGHT, TOP, height - BOTTOM
     step = max(1, (last_day + 1) // MAX_POINTS)
     days = [*range(0, min(last_day, until_day) + 1, step)]
     if days[-1] != min(last_day, until_day):
@@ -106,20 +176,47 @@ def outcome_chart(
         + " marked. The table that follows lists the same values."
     )
     table_days = sorted({d for d in TABLE_DAYS if d <= until_day} | {m.day for m in markers})
+    ticks, x_label = _time_ticks(0, last_day)
+    lane_rows = [
+        {
+            "label": label,
+            "y": bottom + LANE_GAP + index * LANE_HEIGHT,
+            "bars": [
+                {
+                    "x": x(start),
+                    "width": max(1.0, round(x(min(end, last_day + 1)) - x(start), 1)),
+                    "title": f"{label}: days {start} to {end - 1}",
+                }
+                for start, end in spans
+                if start <= last_day
+            ],
+        }
+        for index, (label, spans) in enumerate(lanes.items())
+    ]
+    description += " Under the plot, a bar for each agent shows the days it was given: " + (
+        "; ".join(
+            f"{label} days " + ", ".join(f"{a} to {b - 1}" for a, b in spans)
+            for label, spans in lanes.items()
+        )
+        + "."
+    )
     return Chart(
         title=title,
         description=description,
+        height=height + LANE_GAP + LANE_HEIGHT * len(lanes),
+        plot_bottom=bottom,
+        lanes=lane_rows,
         lines=[
             {"points": dose_points, "css": "line-dose", "label": "Prednisone mg/day"},
             {"points": symptom_points, "css": "line-symptom", "label": "Symptom score"},
         ],
         markers=markers,
-        x_ticks=[{"x": x(day), "label": str(day)} for day in _day_ticks(last_day)],
+        x_ticks=[{"x": x(day), "label": label} for day, label in ticks if day <= last_day],
         left_ticks=[{"y": y_score(v), "label": str(v)} for v in range(0, MAX_SYMPTOM + 1, 2)],
         right_ticks=[{"y": y_dose(v), "label": f"{v:g}"} for v in _dose_ticks(dose_top)],
         left_label="Symptom score (0-10)",
         right_label="Prednisone mg/day",
-        x_label="Day since treatment started",
+        x_label=x_label,
         rows=[
             {
                 "day": day,
@@ -171,4 +268,62 @@ def score_chart(points: list[tuple[datetime | None, float, str]]) -> Chart | Non
             {"day": index + 1, "date": when, "score": score, "events": title}
             for index, (when, score, title) in enumerate(points)
         ],
+    )
+
+
+COHORT_MEASURES = (
+    ("relapsed", "relapse within five years"),
+    ("died", "die within five years"),
+    ("steroid_harm", "have a steroid harm"),
+    ("persistent_1y", "are still ill a year on"),
+)
+BAR_LEFT = 250
+BAR_ROW = 22
+
+
+def cohort_chart(comparison: CohortComparison) -> Chart:
+    """Paired bars: how many of the cohort each thing happened to under each plan."""
+    patients = comparison.patients
+    right = WIDTH - RIGHT
+    bars = []
+    for index, (name, words) in enumerate(COHORT_MEASURES):
+        for offset, (arm, css, who) in enumerate(
+            (
+                (comparison.yours, "bar-yours", "your plan"),
+                (comparison.model, "bar-model", "recommended plan"),
+            )
+        ):
+            count = getattr(arm, name)
+            y = TOP + index * 3 * BAR_ROW + offset * BAR_ROW
+            bars.append(
+                {
+                    "y": y,
+                    "width": max(1.0, _scale(count, 0, patients, 0, right - BAR_LEFT)),
+                    "x": BAR_LEFT,
+                    "css": css,
+                    "label": f"{words}: {who}" if offset == 0 else who,
+                    "value": f"{count} of {patients}",
+                    "text_x": BAR_LEFT + _scale(count, 0, patients, 0, right - BAR_LEFT) + 6,
+                }
+            )
+    rows = [
+        {
+            "measure": words,
+            "yours": getattr(comparison.yours, name),
+            "model": getattr(comparison.model, name),
+        }
+        for name, words in COHORT_MEASURES
+    ]
+    return Chart(
+        title=f"{patients} patients like this one under each plan",
+        description="; ".join(
+            f"{row['measure']}: {row['yours']} under your plan, {row['model']} under the "
+            "recommended plan"
+            for row in rows
+        )
+        + ". The table that follows lists the same counts.",
+        height=TOP + len(COHORT_MEASURES) * 3 * BAR_ROW,
+        plot_left=BAR_LEFT,
+        bars=bars,
+        rows=rows,
     )

@@ -11,8 +11,29 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from cases.models import Case, CaseDiagnosis, Investigation
-from cases.simulation import AGENTS, CITATIONS, Source
+from cases.models import Case, CaseDiagnosis, CaseResult, Investigation, missing_rule_parameters
+from cases.simulation import (
+    AGENTS,
+    CITATIONS,
+    Patient,
+    Plan,
+    Source,
+    plan_from_json,
+    plan_to_json,
+    recommended_plan,
+)
+from cases.snapshot import (
+    CaseSummary,
+    CitedReference,
+    DiagnosisEntry,
+    ExamFinding,
+    HistoryItem,
+    InvestigationEntry,
+    ManagementRuleEntry,
+    QuestionEntry,
+    Snapshot,
+    TherapyEntry,
+)
 
 SNAPSHOT_FORMAT = 1
 
@@ -21,7 +42,7 @@ def citation(source: str) -> str:
     return CITATIONS[Source(source)]
 
 
-def case_snapshot(case: Case) -> dict[str, Any]:
+def case_snapshot(case: Case) -> Snapshot:
     """The case's content as JSON-ready data (six queries, independent of its size)."""
     results = {
         result.investigation.key: result
@@ -128,6 +149,7 @@ def case_snapshot(case: Case) -> dict[str, Any]:
             for rule in case.management_rules.all()
         ],
         "parameters": {parameter.name: parameter.value for parameter in case.parameters.all()},
+        "model_plan": case_model_plan(case),
         "references": [
             {"source": reference.source, "explanation": reference.explanation}
             for reference in case.references.all()
@@ -135,9 +157,16 @@ def case_snapshot(case: Case) -> dict[str, Any]:
     }
 
 
-def _investigation(investigation: Investigation, result: Any) -> dict[str, Any]:
+def case_model_plan(case: Case) -> dict[str, Any]:
+    """The case's own recommended plan; the engine's recommendation only when none is set."""
+    if case.model_plan:
+        return plan_to_json(plan_from_json(case.model_plan))
+    return plan_to_json(recommended_plan(case.engine_patient_check()))
+
+
+def _investigation(investigation: Investigation, result: CaseResult | None) -> InvestigationEntry:
     """A catalog entry merged with this case's result, or its normal report when none."""
-    entry = {
+    entry: InvestigationEntry = {
         "key": investigation.key,
         "name": investigation.name,
         "category": investigation.category,
@@ -179,7 +208,7 @@ def _investigation(investigation: Investigation, result: Any) -> dict[str, Any]:
     }
 
 
-def publish_problems(snapshot: dict[str, Any]) -> list[str]:
+def publish_problems(snapshot: Snapshot) -> list[str]:
     """What keeps a case from being playable end to end; empty when it can be published."""
     problems = []
     roles = [entry["role"] for entry in snapshot["diagnoses"]]
@@ -192,6 +221,14 @@ def publish_problems(snapshot: dict[str, Any]) -> list[str]:
     unknown_agents = {t["agent"] for t in snapshot["therapies"]} - set(AGENTS)
     if unknown_agents:
         problems.append(f"Therapies name unknown engine agents: {sorted(unknown_agents)}.")
+    offered = {t["agent"] for t in snapshot["therapies"]}
+    unoffered = {o["agent"] for o in snapshot["model_plan"]["orders"]} - offered
+    if unoffered:
+        problems.append(f"The model plan uses agents the case does not offer: {sorted(unoffered)}.")
+    for rule in snapshot["management_rules"]:
+        missing = missing_rule_parameters(rule["kind"], rule)
+        if missing:
+            problems.append(f"The management rule '{rule['kind']}' lacks {', '.join(missing)}.")
     return problems
 
 
@@ -199,74 +236,84 @@ def publish_problems(snapshot: dict[str, Any]) -> list[str]:
 class CaseContent:
     """Read access to a frozen snapshot, with lookups by key."""
 
-    data: dict[str, Any]
+    data: Snapshot
 
     @property
-    def case(self) -> dict[str, Any]:
+    def case(self) -> CaseSummary:
         return self.data["case"]
 
     @property
-    def history(self) -> list[dict[str, Any]]:
+    def history(self) -> list[HistoryItem]:
         return self.data["history"]
 
     @property
-    def exam(self) -> list[dict[str, Any]]:
+    def exam(self) -> list[ExamFinding]:
         return self.data["exam"]
 
     @property
-    def investigations(self) -> list[dict[str, Any]]:
+    def investigations(self) -> list[InvestigationEntry]:
         return self.data["investigations"]
 
     @property
-    def questions(self) -> list[dict[str, Any]]:
+    def questions(self) -> list[QuestionEntry]:
         return self.data["questions"]
 
     @property
-    def diagnoses(self) -> list[dict[str, Any]]:
+    def diagnoses(self) -> list[DiagnosisEntry]:
         return self.data["diagnoses"]
 
     @property
-    def therapies(self) -> list[dict[str, Any]]:
+    def therapies(self) -> list[TherapyEntry]:
         return self.data["therapies"]
 
     @property
-    def management_rules(self) -> list[dict[str, Any]]:
+    def management_rules(self) -> list[ManagementRuleEntry]:
         return self.data["management_rules"]
 
     @property
     def parameters(self) -> dict[str, float]:
         return self.data["parameters"]
 
+    def model_plan(self, patient: Patient) -> Plan:
+        """The plan the debrief compares with: the case's own, frozen with the version.
+
+        Versions frozen before cases carried a model plan fall back to the engine's
+        recommendation for the patient, which is what they were scored against then.
+        """
+        if "model_plan" in self.data:
+            return plan_from_json(self.data["model_plan"])
+        return recommended_plan(patient)
+
     @property
-    def references(self) -> list[dict[str, Any]]:
+    def references(self) -> list[CitedReference]:
         return [
             {**reference, "citation": citation(reference["source"])}
             for reference in self.data["references"]
         ]
 
     @cached_property
-    def investigation_by_key(self) -> dict[str, dict[str, Any]]:
+    def investigation_by_key(self) -> dict[str, InvestigationEntry]:
         return {entry["key"]: entry for entry in self.investigations}
 
     @cached_property
-    def history_by_key(self) -> dict[str, dict[str, Any]]:
+    def history_by_key(self) -> dict[str, HistoryItem]:
         return {entry["key"]: entry for entry in self.history}
 
     @cached_property
-    def question_by_key(self) -> dict[str, dict[str, Any]]:
+    def question_by_key(self) -> dict[str, QuestionEntry]:
         return {entry["key"]: entry for entry in self.questions}
 
     @cached_property
-    def diagnosis_by_key(self) -> dict[str, dict[str, Any]]:
+    def diagnosis_by_key(self) -> dict[str, DiagnosisEntry]:
         return {entry["key"]: entry for entry in self.diagnoses}
 
     @cached_property
-    def therapy_by_agent(self) -> dict[str, dict[str, Any]]:
+    def therapy_by_agent(self) -> dict[str, TherapyEntry]:
         return {entry["agent"]: entry for entry in self.therapies}
 
     @property
-    def target_diagnosis(self) -> dict[str, Any]:
+    def target_diagnosis(self) -> DiagnosisEntry:
         return next(d for d in self.diagnoses if d["role"] == CaseDiagnosis.Role.TARGET)
 
-    def investigations_with(self, appropriateness: str) -> list[dict[str, Any]]:
+    def investigations_with(self, appropriateness: str) -> list[InvestigationEntry]:
         return [i for i in self.investigations if i["appropriateness"] == appropriateness]

@@ -8,6 +8,7 @@ records (Attempt and the rows hanging off it) are listed in CasesConfig.learner_
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,16 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.urls import reverse
 
-from cases.simulation import AGENTS, CITATIONS, HORIZON_DAYS, Disease, Parameters, Patient
+from cases.simulation import (
+    AGENTS,
+    CITATIONS,
+    HORIZON_DAYS,
+    Disease,
+    Parameters,
+    Patient,
+    PlanError,
+    plan_from_json,
+)
 
 if TYPE_CHECKING:
     from cases.content import CaseContent
@@ -207,6 +217,14 @@ class Case(models.Model):
         help_text="Simulated hours an expert needs to reach the diagnosis."
     )
     model_answer = models.TextField(help_text="The expert's reasoning, shown in the debrief.")
+    model_plan = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The recommended plan in the engine\'s plan JSON ({"orders": [...], '
+        '"adjuncts": {...}}), written from the plan\'s day 0. The debrief compares the '
+        "learner's plan with it. Left empty, the engine's recommendation for the case's "
+        "disease is used.",
+    )
 
     class Meta:
         ordering = ["title"]
@@ -218,8 +236,9 @@ class Case(models.Model):
         return reverse("cases:detail", args=[self.slug])
 
     def clean(self) -> None:
-        """Check that the demographic ranges make sense and the engine accepts the patient."""
-        errors = {}
+        """Check that the demographic ranges make sense and the engine accepts the patient
+        and the model plan."""
+        errors: dict[str, str | list[str]] = {}
         if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
             errors["age_max"] = "The oldest age must not be below the youngest."
         if (self.height_min_cm or 0) > (self.height_max_cm or 0):
@@ -231,6 +250,11 @@ class Case(models.Model):
                 self.engine_patient_check()
             except (TypeError, ValueError) as error:
                 errors["engine_findings"] = str(error)
+        if self.model_plan:
+            try:
+                plan_from_json(self.model_plan)
+            except PlanError as error:
+                errors["model_plan"] = [problem.message for problem in error.problems]
         if errors:
             raise ValidationError(errors)
 
@@ -438,15 +462,36 @@ class CaseTherapy(models.Model):
 
 
 class ManagementRule(models.Model):
-    """One check of the learner's plan, from a fixed vocabulary that scoring.py interprets."""
+    """One check of the learner's plan, from a fixed vocabulary that scoring.py interprets.
+
+    Every kind reads the whole plan (every order wherever it stands); the steroid-course
+    kinds read its glucocorticoid doses day by day. ``RULE_PARAMETERS`` says which of low,
+    high and agents each kind needs; ``clean`` refuses a rule without them.
+    """
 
     class Kind(models.TextChoices):
-        AGENT_IN = "agent_in", "Main agent is one of the listed engine agents"
-        DOSE_PER_KG_BETWEEN = "dose_per_kg_between", "Starting dose (mg/kg/day) between low-high"
-        DAILY_MG_AT_MOST = "daily_mg_at_most", "Starting dose in mg/day at most high (the cap)"
-        INITIAL_DAYS_BETWEEN = "initial_days_between", "Full-dose days between low-high"
-        COURSE_DAYS_AT_LEAST = "course_days_at_least", "Whole course lasts at least low days"
-        TAPER_STEPS_AT_LEAST = "taper_steps_at_least", "Taper has at least low steps"
+        AGENT_IN = "agent_in", "The plan treats with at least one of the listed agents"
+        PLAN_INCLUDES = "plan_includes", "The plan includes every listed agent (any order)"
+        PLAN_EXCLUDES = "plan_excludes", "The plan includes none of the listed agents"
+        DOSE_PER_KG_BETWEEN = (
+            "dose_per_kg_between",
+            "Glucocorticoid starting dose (mg/kg/day, ideal body weight) between low-high",
+        )
+        DAILY_MG_AT_MOST = "daily_mg_at_most", "Glucocorticoid dose in mg/day at most high"
+        INITIAL_DAYS_BETWEEN = (
+            "initial_days_between",
+            "Days at the full starting dose between low-high",
+        )
+        COURSE_DAYS_AT_LEAST = "course_days_at_least", "Steroid course lasts at least low days"
+        COURSE_DAYS_AT_MOST = "course_days_at_most", "Steroid course lasts at most high days"
+        TAPER_STEPS_AT_LEAST = (
+            "taper_steps_at_least",
+            "The dose comes down in at least low steps and never rises",
+        )
+        NO_ABRUPT_STOP_ABOVE_MG = (
+            "no_abrupt_stop_above_mg",
+            "Glucocorticoid never stopped at once from high mg/day or more",
+        )
         PJP_PROPHYLAXIS_ABOVE_MG = (
             "pjp_prophylaxis_above_mg",
             "Pneumocystis prophylaxis when the dose exceeds high mg/day",
@@ -478,10 +523,53 @@ class ManagementRule(models.Model):
     def __str__(self) -> str:
         return self.get_kind_display()
 
+    @property
+    def agent_list(self) -> list[str]:
+        return [name.strip() for name in self.agents.split(",") if name.strip()]
+
     def clean(self) -> None:
-        unknown = {name.strip() for name in self.agents.split(",") if name.strip()} - set(AGENTS)
+        errors = {}
+        unknown = set(self.agent_list) - set(AGENTS)
         if unknown:
-            raise ValidationError({"agents": f"Unknown engine agents: {sorted(unknown)}."})
+            errors["agents"] = f"Unknown engine agents: {sorted(unknown)}."
+        values = {"low": self.low, "high": self.high, "agents": self.agent_list}
+        for name in missing_rule_parameters(self.kind, values):
+            errors.setdefault(name, f"A rule of this kind needs {RULE_PARAMETER_WORDS[name]}.")
+        if not errors and self.low is not None and self.high is not None and self.low > self.high:
+            errors["high"] = "High must not be below low."
+        if errors:
+            raise ValidationError(errors)
+
+
+RULE_PARAMETERS: dict[str, tuple[str, ...]] = {
+    ManagementRule.Kind.AGENT_IN: ("agents",),
+    ManagementRule.Kind.PLAN_INCLUDES: ("agents",),
+    ManagementRule.Kind.PLAN_EXCLUDES: ("agents",),
+    ManagementRule.Kind.DOSE_PER_KG_BETWEEN: ("low", "high"),
+    ManagementRule.Kind.DAILY_MG_AT_MOST: ("high",),
+    ManagementRule.Kind.INITIAL_DAYS_BETWEEN: ("low", "high"),
+    ManagementRule.Kind.COURSE_DAYS_AT_LEAST: ("low",),
+    ManagementRule.Kind.COURSE_DAYS_AT_MOST: ("high",),
+    ManagementRule.Kind.TAPER_STEPS_AT_LEAST: ("low",),
+    ManagementRule.Kind.NO_ABRUPT_STOP_ABOVE_MG: ("high",),
+    ManagementRule.Kind.PJP_PROPHYLAXIS_ABOVE_MG: ("high",),
+    ManagementRule.Kind.BONE_PROTECTION_COURSE_DAYS: ("low",),
+    ManagementRule.Kind.MONITORING_ON_STEROIDS: (),
+}
+"""What each rule kind reads: the debrief never meets a rule without its numbers."""
+RULE_PARAMETER_WORDS = {
+    "low": "a low value",
+    "high": "a high value",
+    "agents": "at least one engine agent",
+    "kind": "a kind from the list",
+}
+
+
+def missing_rule_parameters(kind: str, values: Mapping[str, object]) -> list[str]:
+    """The inputs a rule of ``kind`` needs but lacks (an unknown kind lacks its kind)."""
+    if kind not in RULE_PARAMETERS:
+        return ["kind"]
+    return [name for name in RULE_PARAMETERS[kind] if values.get(name) in (None, "", [])]
 
 
 class CaseParameter(models.Model):
@@ -582,7 +670,13 @@ class Attempt(models.Model):
     )
     timeline = models.JSONField(null=True, blank=True, help_text="The learner's engine timeline.")
     counterfactual = models.JSONField(
-        null=True, blank=True, help_text="The same patient and seed under the recommended plan."
+        null=True, blank=True, help_text="The same patient and seed under the case's model plan."
+    )
+    cohort_comparison = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The learner's first plan beside the model plan over a cohort of patients "
+        "like this one, computed once when the attempt finished.",
     )
     score = models.FloatField(null=True, blank=True)
     score_breakdown = models.JSONField(default=dict, blank=True)
@@ -736,7 +830,8 @@ class PlanSubmission(models.Model):
 
 class CourseOutcome(models.Model):
     """What happened over five years in one finished attempt: under the learner's plan, or
-    under the recommended plan for the same patient and seed. Written when it is scored.
+    under the case's model plan for the same patient and seed (the debrief's counterfactual).
+    Written when the attempt is scored.
 
     Each timeline is some 50 kB of JSON; these few columns let case analytics compare the
     outcome rates of thousands of attempts with one GROUP BY instead of reading them all.
@@ -744,7 +839,7 @@ class CourseOutcome(models.Model):
 
     class Course(models.TextChoices):
         LEARNER = "learner", "The learner's plan"
-        RECOMMENDED = "recommended", "The recommended plan"
+        RECOMMENDED = "recommended", "The case's model plan"
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="outcomes")
     course = models.CharField(max_length=12, choices=Course)

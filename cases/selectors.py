@@ -6,22 +6,26 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from cases import charts, scoring
+from cases.cohorts import CohortComparison
 from cases.content import CaseContent, citation
 from cases.models import Attempt, Case, InterpretationAnswer, Stage
-from cases.simulation import HORIZON_DAYS, Event, Patient, Plan, Timeline
+from cases.simulation import HORIZON_DAYS, Event, EventKind, Patient, Plan, Timeline
+from cases.snapshot import DiagnosisEntry, InvestigationEntry, ResultValue
+from edu_site.models import User
 from quizzes.selectors import TopicTally
 
 RESULT_DECIMALS = 1
 T = TypeVar("T")
 
 
-def published_cases_for(user: Any) -> QuerySet[Case]:
+def published_cases_for(user: User) -> QuerySet[Case]:
     """Published cases with this learner's attempts attached (two queries in all)."""
     mine = Attempt.objects.filter(user=user).only(
         "id", "case_id", "stage", "score", "started_at", "finished_at"
@@ -31,18 +35,26 @@ def published_cases_for(user: Any) -> QuerySet[Case]:
     )
 
 
-def published_case(slug: str, user: Any) -> Case:
+def published_case(slug: str, user: User) -> Case:
     return get_object_or_404(published_cases_for(user), slug=slug)
 
 
-def attempt_for_user(user: Any, pk: int) -> Attempt:
+def attempt_for_user(user: User, pk: int) -> Attempt:
     """The learner's own attempt with its frozen content; anyone else's is a 404."""
     return get_object_or_404(
         Attempt.objects.select_related("case", "case_version"), pk=pk, user=user
     )
 
 
-def _value_text(value: dict[str, Any], patient: dict[str, Any]) -> dict[str, Any]:
+class ShownValue(ResultValue):
+    """A result value as the work-up page prints it."""
+
+    shown: str
+    flag: str
+    reference: str
+
+
+def _value_text(value: ResultValue, patient: dict[str, Any]) -> ShownValue:
     """A structured value as shown: read from the patient when linked, flagged H or L."""
     number = patient[value["patient_field"]] if value["patient_field"] else value["value"]
     flag = ""
@@ -64,11 +76,11 @@ def _value_text(value: dict[str, Any], patient: dict[str, Any]) -> dict[str, Any
 class OrderView:
     """An ordered test as the work-up page shows it; its source waits for the debrief."""
 
-    investigation: dict[str, Any]
+    investigation: InvestigationEntry
     ordered_at_hours: int
     ready_at_hours: int
     ready: bool
-    values: list[dict[str, Any]]
+    values: list[ShownValue]
 
 
 def workup_orders(attempt: Attempt, content: CaseContent) -> list[OrderView]:
@@ -115,7 +127,7 @@ def attempt_order(attempt: Attempt, stream: str, items: Sequence[T]) -> list[T]:
     return shuffled
 
 
-def diagnoses_in_attempt_order(attempt: Attempt, content: CaseContent) -> list[dict[str, Any]]:
+def diagnoses_in_attempt_order(attempt: Attempt, content: CaseContent) -> list[DiagnosisEntry]:
     """The case's diagnoses as this attempt lists them, the target anywhere in the list."""
     return attempt_order(attempt, "diagnoses", content.diagnoses)
 
@@ -172,7 +184,12 @@ def revealed_events(attempt: Attempt, timeline: Timeline) -> tuple[Event, ...]:
 
 
 def event_rows(events: Sequence[Event]) -> list[dict[str, Any]]:
-    """Events as the timeline list and the chart show them."""
+    """Events as the timeline list and the chart show them.
+
+    The engine opens every timeline with the presenting bloods (a day-0 lab result); the
+    player leaves it out, because results belong to the tests the learner ordered and are
+    shown with them on the work-up page, and an outpatient's day 0 is no admission.
+    """
     return [
         {
             "day": event.day,
@@ -182,6 +199,7 @@ def event_rows(events: Sequence[Event]) -> list[dict[str, Any]]:
             "citation": citation(event.source),
         }
         for event in events
+        if not (event.day == 0 and event.kind is EventKind.LAB_RESULT)
     ]
 
 
@@ -202,7 +220,7 @@ def plan_summary(plan: dict[str, Any], ideal_weight: float) -> dict[str, Any]:
     return {"rows": rows, "adjuncts": adjuncts}
 
 
-def case_progress(user: Any) -> dict[str, Any]:
+def case_progress(user: User) -> dict[str, Any]:
     """The learner's case section of /progress/: three queries whatever the history."""
     attempts = list(
         Attempt.objects.filter(user=user)
@@ -248,7 +266,7 @@ def case_progress(user: Any) -> dict[str, Any]:
     }
 
 
-def interpretation_tallies(user: Any) -> dict[str, TopicTally]:
+def interpretation_tallies(user: User) -> dict[str, TopicTally]:
     """The learner's case interpretation answers per topic, for mastery on /progress/."""
     rows = (
         InterpretationAnswer.objects.filter(attempt__user=user)
@@ -259,7 +277,7 @@ def interpretation_tallies(user: Any) -> dict[str, TopicTally]:
     return {row["topic_slug"]: TopicTally(row["answers"], row["earned"]) for row in rows}
 
 
-def attempts_in_progress(user: Any) -> QuerySet[Attempt]:
+def attempts_in_progress(user: User) -> QuerySet[Attempt]:
     """Unfinished case attempts, most recently touched first, for the home dashboard."""
     return (
         Attempt.objects.filter(user=user)
@@ -278,7 +296,8 @@ class Course:
     """The course's first plan: all of the recommended plan, which is never revised. The
     learner's revisions are shown from their submissions instead."""
     events: list[dict[str, Any]]
-    chart: Any
+    charts: list[charts.Chart]
+    """The first year, then the five-year strip."""
 
 
 def five_year_course(timeline_data: dict[str, Any], title: str) -> Course:
@@ -291,8 +310,82 @@ def five_year_course(timeline_data: dict[str, Any], title: str) -> Course:
             timeline_data["history"][0]["plan"], timeline.patient.ideal_body_weight_kg
         ),
         events=events,
-        chart=charts.outcome_chart(timeline_data, HORIZON_DAYS - 1, title, events=events),
+        charts=charts.course_charts(timeline_data, HORIZON_DAYS - 1, title, events=events),
     )
+
+
+def cohort_view(comparison_data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The cohort comparison in words and as a chart; None for attempts finished before
+    attempts kept one."""
+    if not comparison_data:
+        return None
+    comparison = CohortComparison.from_dict(comparison_data)
+    return {
+        "patients": comparison.patients,
+        "yours": _cohort_sentence(comparison.yours),
+        "model": _cohort_sentence(comparison.model),
+        "active_days": (comparison.yours.active_days, comparison.model.active_days),
+        "chart": charts.cohort_chart(comparison),
+    }
+
+
+def _cohort_sentence(arm: Any) -> str:
+    def people(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count == 1 else many}"
+
+    return (
+        f"{people(arm.relapsed, 'relapses', 'relapse')}, {people(arm.died, 'dies', 'die')}, "
+        f"{people(arm.steroid_harm, 'has a steroid harm', 'have a steroid harm')} and "
+        f"{people(arm.persistent_1y, 'is still ill a year on', 'are still ill a year on')}"
+    )
+
+
+@dataclass(frozen=True)
+class Debrief:
+    """What the debrief shows beside the score, built once per finished attempt."""
+
+    yours: Course
+    theirs: Course
+    cohort: dict[str, Any] | None
+
+
+DEBRIEF_CACHE_SECONDS = 24 * 3600
+
+
+def debrief_view(attempt: Attempt) -> Debrief:
+    """Both five-year courses and the cohort view, kept in the cache under the attempt and
+    the moment it finished: a finished attempt never changes, so a reload rebuilds nothing."""
+    finished = attempt.finished_at.timestamp() if attempt.finished_at else None
+    key = f"cases:debrief:{attempt.pk}:{attempt.seed}:{finished}"
+
+    def build() -> Debrief:
+        if attempt.timeline is None or attempt.counterfactual is None:
+            raise ValueError(f"Attempt {attempt.pk} has no counterfactual: it never finished.")
+        return Debrief(
+            yours=five_year_course(attempt.timeline, "Your plan"),
+            theirs=five_year_course(attempt.counterfactual, "Recommended plan"),
+            cohort=cohort_view(attempt.cohort_comparison),
+        )
+
+    return cast(Debrief, cache.get_or_set(key, build, DEBRIEF_CACHE_SECONDS))
+
+
+def outcome_view(attempt: Attempt, title: str, *, plans: int) -> dict[str, Any]:
+    """The outcome page's events and charts so far, cached under the attempt, its number of
+    ``plans`` (the page has them already) and its open decision: those are what change what
+    the learner has seen."""
+    key = f"cases:outcome:{attempt.pk}:{attempt.seed}:{plans}:{attempt.decision_event}"
+
+    def build() -> dict[str, Any]:
+        timeline = outcome_timeline(attempt)
+        events = event_rows(revealed_events(attempt, timeline))
+        until = attempt.revealed_until_day or 0
+        return {
+            "events": events,
+            "charts": charts.course_charts(attempt.timeline or {}, until, title, events=events),
+        }
+
+    return cast(dict[str, Any], cache.get_or_set(key, build, DEBRIEF_CACHE_SECONDS))
 
 
 def model_answer(content: CaseContent) -> dict[str, list[dict[str, Any]]]:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import scoring, selectors
+from cases.cohorts import COHORT_PATIENTS, CohortComparison, cohort_compare
 from cases.content import CaseContent, case_snapshot, publish_problems
 from cases.errors import AttemptConflict, AttemptError
 from cases.models import (
@@ -38,9 +39,10 @@ from cases.plans import PlanInput, plan_build
 from cases.simulation import (
     Parameters,
     Patient,
+    Plan,
     Timeline,
     ideal_body_weight_kg,
-    recommended_plan,
+    member_seeds,
     revise,
     simulate,
 )
@@ -126,6 +128,34 @@ def patient_sample(*, content: CaseContent, seed: int) -> Patient:
 
 def engine_parameters(content: CaseContent) -> Parameters:
     return Parameters().with_overrides(content.parameters)
+
+
+def with_delay(patient: Patient, workup_days: int) -> Patient:
+    """The patient on the day treatment starts: the work-up days add to the time since onset."""
+    data = patient.to_dict()
+    data["days_since_onset"] = patient.days_since_onset + workup_days
+    return Patient.from_dict(data)
+
+
+def cohort_patients(
+    *, content: CaseContent, seed: int, workup_days: int, patients: int = COHORT_PATIENTS
+) -> list[tuple[Patient, int]]:
+    """Patients like this one: ``seed``'s own patient first, then new variants of the case
+    drawn from seeds derived from it, each treated after the same work-up delay."""
+    seeds = [seed, *member_seeds(seed, patients - 1)]
+    return [
+        (with_delay(patient_sample(content=content, seed=member), workup_days), member)
+        for member in seeds
+    ]
+
+
+def attempt_comparison(*, attempt: Attempt, content: CaseContent) -> CohortComparison:
+    """The attempt's first plan beside the case's model plan over COHORT_PATIENTS patients
+    of the same case, the attempt's own patient and seed first."""
+    first = Plan.from_dict(attempt.plans.order_by("number").first().plan)
+    patients = cohort_patients(content=content, seed=attempt.seed, workup_days=attempt.clock_day)
+    model_plan = content.model_plan(patients[0][0])
+    return cohort_compare(patients, first, model_plan, engine_parameters(content))
 
 
 # --- the attempt's state machine -------------------------------------------------------------
@@ -338,11 +368,8 @@ def diagnosis_submit(
 
 
 def treatment_patient(attempt: Attempt) -> Patient:
-    """The patient on the day treatment starts: the work-up days add to the time since onset."""
-    patient = Patient.from_dict(attempt.patient)
-    data = patient.to_dict()
-    data["days_since_onset"] = patient.days_since_onset + attempt.clock_day
-    return Patient.from_dict(data)
+    """The attempt's patient on the day treatment starts."""
+    return with_delay(Patient.from_dict(attempt.patient), attempt.clock_day)
 
 
 def decision_events(timeline: Timeline, after: int) -> list[int]:
@@ -417,16 +444,24 @@ def outcome_continue(*, attempt: Attempt) -> Attempt:
 
 
 def attempt_finish(*, attempt: Attempt) -> Attempt:
-    """Close the outcome, run the counterfactual and score the attempt for the debrief."""
-    saves = ("counterfactual", "score", "score_breakdown", "stage", "finished_at")
+    """Close the outcome, run the counterfactual and the cohort comparison with the case's
+    model plan, and score the attempt; the debrief only reads what this stores."""
+    saves = (
+        "counterfactual",
+        "cohort_comparison",
+        "score",
+        "score_breakdown",
+        "stage",
+        "finished_at",
+    )
     with attempt_step(attempt, Stage.OUTCOME, saves=saves) as locked:
         if locked.decision_event is not None:
             raise AttemptConflict("Decide what to do about the relapse or non-response first.")
         content = locked.content
         timeline = Timeline.from_dict(locked.timeline)
-        counterfactual = simulate(
-            timeline.patient, recommended_plan(timeline.patient), locked.seed, timeline.parameters
-        )
+        model_plan = content.model_plan(timeline.patient)
+        counterfactual = simulate(timeline.patient, model_plan, locked.seed, timeline.parameters)
+        comparison = attempt_comparison(attempt=locked, content=content)
         orders = list(locked.test_orders.all())
         card = scoring.attempt_score(
             content=content,
@@ -441,7 +476,8 @@ def attempt_finish(*, attempt: Attempt) -> Attempt:
             workup_hours=locked.diagnosis_submission.submitted_at_hours,
             risk_total_pct=float(locked.risk_total_pct),
             timeline=timeline,
-            counterfactual=counterfactual,
+            model_plan=model_plan,
+            comparison=comparison,
         )
         CourseOutcome.objects.bulk_create(
             CourseOutcome.from_summary(locked, course, selectors.timeline_summary(course_timeline))
@@ -451,6 +487,7 @@ def attempt_finish(*, attempt: Attempt) -> Attempt:
             )
         )
         locked.counterfactual = counterfactual.to_dict()
+        locked.cohort_comparison = comparison.to_dict()
         locked.score = card.total
         locked.score_breakdown = card.to_dict()
         CheckResult.objects.bulk_create(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap
 
 from cases import analytics as case_analytics
-from cases import charts, plans, selectors, services
+from cases import plans, selectors, services
 from cases.errors import AttemptError
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
 from cases.models import Attempt, Case, Stage
@@ -152,8 +152,10 @@ def _refuse(request: HttpRequest, attempt: Attempt, error: str) -> HttpResponse:
 def _presentation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
     """The patient's story without its sources: their titles name the diagnosis, so
     citations wait for the debrief."""
-    asked = {ask.item_key for ask in attempt.history_asks.all()}
+    asks = list(attempt.history_asks.all())
+    asked = {ask.item_key for ask in asks}
     context = _player_context(attempt, Stage.PRESENTATION, **extra)
+    context["latest_ask"] = asks[-1].item_key if asks else None
     context["history"] = [
         {**item, "asked": item["key"] in asked} for item in context["content"].history
     ]
@@ -184,7 +186,14 @@ def _history_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         return render(
             request, "cases/attempt_presentation.html#history", _presentation_context(attempt)
         )
-    return redirect("cases:presentation", pk=attempt.pk)
+    return _page_again(request, "cases:presentation", attempt, "The patient has answered.")
+
+
+def _page_again(request: HttpRequest, name: str, attempt: Attempt, done: str) -> HttpResponse:
+    """Without htmx, the page again with a message saying what happened; site.js moves
+    focus to the result the page marks, as it does after a swap."""
+    messages.success(request, done)
+    return redirect(name, pk=attempt.pk)
 
 
 @login_required
@@ -213,7 +222,8 @@ def _workup_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
 def _workup_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     if request.htmx:
         return render(request, "cases/attempt_workup.html#workup-panel", _workup_context(attempt))
-    return redirect("cases:workup", pk=attempt.pk)
+    done = f"The clock reads hour {attempt.clock_hours}."
+    return _page_again(request, "cases:workup", attempt, done)
 
 
 def _workup_action(
@@ -265,6 +275,9 @@ def _interpretation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
     context = _player_context(attempt, Stage.INTERPRETATION, **extra)
     ordered = {order.investigation_key for order in attempt.test_orders.all()}
     context["questions"] = selectors.question_views(attempt, context["content"], ordered)
+    answers = [question["answer"] for question in context["questions"] if question["answer"]]
+    latest = max(answers, key=lambda answer: answer.pk, default=None)
+    context["latest_answer"] = latest.question_key if latest else None
     return context
 
 
@@ -296,7 +309,7 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def _answer_response(request: HttpRequest, attempt: Attempt, question_key: str) -> HttpResponse:
     """With htmx, the answered question with its explanations; without, the page again."""
     if not request.htmx:
-        return redirect("cases:interpretation", pk=attempt.pk)
+        return _page_again(request, "cases:interpretation", attempt, "Your answer is recorded.")
     context = _interpretation_context(attempt)
     question = next(q for q in context["questions"] if q["key"] == question_key)
     return render(
@@ -425,13 +438,13 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
     form = form or PlanForm(content=content)
     context = _plan_context(attempt, Stage.OUTCOME, form)
     until = attempt.revealed_until_day
-    timeline = selectors.outcome_timeline(attempt)
-    events = selectors.event_rows(selectors.revealed_events(attempt, timeline))
+    shown = selectors.outcome_view(attempt, "Your patient's course", plans=len(context["plans"]))
+    events = shown["events"]
     open_decision = attempt.stage == Stage.OUTCOME and attempt.decision_event is not None
     context.update(
         until=until,
         events=events,
-        chart=charts.outcome_chart(attempt.timeline, until, "Your patient's course", events=events),
+        charts=shown["charts"],
         decision=open_decision,
         decision_event=events[-1] if open_decision else None,
         finished_course=attempt.decision_event is None,
@@ -495,6 +508,7 @@ def debrief_context(attempt: Attempt) -> dict[str, Any]:
     """The debrief's context; the class gradebook shows the same page read-only to educators."""
     content = attempt.content
     context = _plan_context(attempt, Stage.DEBRIEF, PlanForm(content=content))
+    shown = selectors.debrief_view(attempt)
     ordered = {order.investigation_key for order in attempt.test_orders.all()}
     context.update(
         answered_questions=[
@@ -503,8 +517,9 @@ def debrief_context(attempt: Attempt) -> dict[str, Any]:
             if question["answer"]
         ],
         breakdown=attempt.score_breakdown,
-        yours=selectors.five_year_course(attempt.timeline, "Your plan: five years"),
-        theirs=selectors.five_year_course(attempt.counterfactual, "Recommended plan: five years"),
+        yours=shown.yours,
+        theirs=shown.theirs,
+        cohort=shown.cohort,
         **selectors.model_answer(content),
     )
     return context

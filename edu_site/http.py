@@ -1,11 +1,13 @@
 """Request types for views, as in django-htmx's example project.
 
 Every request passes django-htmx's middleware, so it carries `request.htmx`; a view
-behind `login_required` also knows its user is a signed-in `User`, not AnonymousUser.
+behind `login_required` (or DRF's IsAuthenticated) also knows its user is a signed-in
+`User`, not AnonymousUser.
 """
 
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
+from rest_framework.request import Request
 
 from edu_site.models import User
 
@@ -15,4 +17,10 @@ class HtmxHttpRequest(HttpRequest):
 
 
 class AuthenticatedHttpRequest(HtmxHttpRequest):
+    user: User
+
+
+class AuthenticatedApiRequest(Request):
+    """A DRF request that passed IsAuthenticated."""
+
     user: User

@@ -57,6 +57,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # First, so its registration/ templates (password change) win over the admin's.
+    "edu_site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,7 +71,6 @@ INSTALLED_APPS = [
     "template_partials",
     "rest_framework",
     "drf_spectacular",
-    "edu_site",
     "cases",
     "quizzes",
     "edu_site.classes",
@@ -194,6 +195,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "op-demo-2026")
+
+# Item analysis flags items and reports Cronbach's alpha and the standard error only from
+# this many closed attempts; with fewer, the figures are too unstable to act on.
+QUIZ_STATISTICS_MIN_ATTEMPTS = env_int("QUIZ_STATISTICS_MIN_ATTEMPTS", 20)
 
 LOGGING = {
     "version": 1,

@@ -66,6 +66,7 @@ class QuizRevealedChoiceOutputSerializer(QuizChoiceOutputSerializer):
 class QuizResponseOutputSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     question = serializers.IntegerField(source="question_id")
+    question_version = serializers.IntegerField(source="question.version")
     kind = serializers.CharField(source="question.kind")
     stem = serializers.CharField(source="question.stem")
     choices = serializers.SerializerMethodField()
@@ -205,6 +206,7 @@ class AttemptFinishApi(APIView):
 
 class QuizItemStatisticsOutputSerializer(serializers.Serializer):
     question = serializers.IntegerField(source="question.pk")
+    question_version = serializers.IntegerField(source="question.version")
     attempts = serializers.IntegerField()
     facility = serializers.FloatField(allow_null=True)
     standard_deviation = serializers.FloatField(allow_null=True)
@@ -220,6 +222,7 @@ class QuizItemStatisticsOutputSerializer(serializers.Serializer):
 class ItemAnalysisApi(APIView):
     class QuizStatisticsOutputSerializer(serializers.Serializer):
         attempts = serializers.IntegerField()
+        min_attempts = serializers.IntegerField()
         mean_score = serializers.FloatField(allow_null=True)
         standard_deviation = serializers.FloatField(allow_null=True)
         cronbach_alpha = serializers.FloatField(allow_null=True)

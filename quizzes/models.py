@@ -6,6 +6,7 @@ several rows live in services.py (writes), selectors.py (reads) and scoring.py.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -42,7 +43,17 @@ class Topic(models.Model):
         return f"{self.parent.name} > {self.name}" if self.parent is not None else self.name
 
 
+def new_family_key() -> str:
+    return uuid.uuid4().hex
+
+
 class Question(models.Model):
+    """One version of a question: once learners have answered it, edits make a new version.
+
+    Responses point at the version they showed, so results and item statistics of an
+    old attempt never change when the question is improved.
+    """
+
     class Kind(models.TextChoices):
         SINGLE = "single", "Single best answer"
         MULTIPLE = "multiple", "Multiple response"
@@ -54,9 +65,16 @@ class Question(models.Model):
         HARD = 3, "Hard"
 
     class Status(models.TextChoices):
+        """Only ready questions reach learners: quizzes, draws, practice and review pools."""
+
         DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        READY = "ready", "Ready"
         RETIRED = "retired", "Retired"
+
+    CONTENT_FIELDS = frozenset(
+        {"kind", "stem", "image", "image_alt", "explanation", "references", "learning_objective"}
+    )
+    """What a learner sees or is taught; changing it under answers makes a new version."""
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SINGLE)
     stem = models.TextField(help_text="The question as the learner reads it.")
@@ -70,20 +88,46 @@ class Question(models.Model):
     )
     explanation = models.TextField(help_text="Why the right answer is right; shown in review.")
     learning_objective = models.CharField(max_length=300, blank=True)
-    references = models.TextField(help_text="The source citations, one a line.")
+    references = models.TextField(
+        blank=True, help_text="The source citations, one a line; at least one is required."
+    )
     difficulty = models.PositiveSmallIntegerField(
         choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
     topics = models.ManyToManyField(Topic, related_name="questions")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    family = models.CharField(
+        max_length=100,
+        default=new_family_key,
+        db_index=True,
+        help_text="Names the question across its versions and across banks: the Moodle "
+        "idnumber on export, and the key a re-import is matched on.",
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    previous_version = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_version",
+        help_text="The version this one replaced; its answers stay with it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["family", "version"], name="question_version_once")
+        ]
 
     def __str__(self) -> str:
         return self.stem[:80]
+
+    @property
+    def is_superseded(self) -> bool:
+        """A newer version replaced this one; it stays only for the answers given to it."""
+        return hasattr(self, "next_version")
 
     @property
     def allows_several_choices(self) -> bool:
@@ -97,7 +141,9 @@ class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(max_length=500)
     is_correct = models.BooleanField(default=False)
-    explanation = models.TextField(help_text="Why this option is right or wrong.")
+    explanation = models.TextField(
+        blank=True, help_text="Why this option is right or wrong; required for every option."
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -80,8 +80,23 @@ def attempt_responses(*, attempt: Attempt) -> list[Response]:
     return responses
 
 
-def peers_percent_correct(*, question_ids: list[int], excluding_user: User) -> dict[int, float]:
-    """For each question, the % of other learners' closed-attempt answers that were right."""
+PEERS_MIN_LEARNERS = 5
+"""Below this many other learners a % correct says more about them than about the question."""
+
+
+@dataclass(frozen=True)
+class PeerFigure:
+    """Other learners' closed-attempt answers to one question: how many, and the % right."""
+
+    learners: int
+    answers: int
+    percent_right: int
+
+
+def peers_percent_correct(
+    *, question_ids: list[int], excluding_user: User | int
+) -> dict[int, PeerFigure]:
+    """For each question answered by at least PEERS_MIN_LEARNERS others, their % right."""
     rows = (
         Response.objects.filter(
             question_id__in=question_ids,
@@ -90,9 +105,21 @@ def peers_percent_correct(*, question_ids: list[int], excluding_user: User) -> d
         )
         .exclude(attempt__user=excluding_user)
         .values("question_id")
-        .annotate(answers=Count("pk"), right=Count("pk", filter=Q(is_correct=True)))
+        .annotate(
+            learners=Count("attempt__user", distinct=True),
+            answers=Count("pk"),
+            right=Count("pk", filter=Q(is_correct=True)),
+        )
     )
-    return {row["question_id"]: round(100 * row["right"] / row["answers"]) for row in rows}
+    return {
+        row["question_id"]: PeerFigure(
+            learners=row["learners"],
+            answers=row["answers"],
+            percent_right=round(100 * row["right"] / row["answers"]),
+        )
+        for row in rows
+        if row["learners"] >= PEERS_MIN_LEARNERS
+    }
 
 
 def attempts_in_progress(*, user: User, now: datetime | None = None) -> QuerySet[Attempt]:
@@ -109,7 +136,7 @@ def attempts_in_progress(*, user: User, now: datetime | None = None) -> QuerySet
 def review_cards_due(*, user: User, now: datetime | None = None) -> QuerySet[ReviewCard]:
     now = now or timezone.now()
     return (
-        ReviewCard.objects.filter(user=user, due__lte=now, question__status="published")
+        ReviewCard.objects.filter(user=user, due__lte=now, question__status=Question.Status.READY)
         .select_related("question")
         .order_by("due")
     )
@@ -120,11 +147,11 @@ class QuestionCount(TypedDict):
 
 
 def topics_for_practice() -> QuerySet[WithAnnotations[Topic, QuestionCount]]:
-    """Every topic with its count of published questions, for the practice form."""
-    published = Q(questions__status=Question.Status.PUBLISHED)
+    """Every topic with its count of ready questions, for the practice form."""
+    ready = Q(questions__status=Question.Status.READY)
     return (
         Topic.objects.select_related("parent")
-        .annotate(question_count=Count("questions", filter=published, distinct=True))
+        .annotate(question_count=Count("questions", filter=ready, distinct=True))
         .order_by("parent__name", "name")
     )
 

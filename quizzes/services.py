@@ -101,16 +101,19 @@ def _open_attempt(*, user: User, quiz: Quiz, now: datetime) -> Attempt | None:
 
 
 def _questions_for_attempt(quiz: Quiz) -> list[Question]:
+    """The questions of a new attempt: only ready ones, even if a quiz still lists others."""
     if quiz.selection == Quiz.Selection.FIXED:
         questions = [
             link.question
-            for link in QuizQuestion.objects.filter(quiz=quiz)
+            for link in QuizQuestion.objects.filter(
+                quiz=quiz, question__status=Question.Status.READY
+            )
             .select_related("question")
             .prefetch_related("question__choices")
         ]
     else:
         topics = list(quiz.draw_topics.all())
-        pool = Question.objects.filter(status=Question.Status.PUBLISHED)
+        pool = Question.objects.filter(status=Question.Status.READY)
         if topics:
             pool = pool.filter(topics__in=_with_subtopics(topics)).distinct()
         if quiz.draw_difficulty:
@@ -375,7 +378,7 @@ def practice_quiz_create(
 
 
 def _practice_pool(*, user: User, topics: list[Topic], pool: str) -> list[int]:
-    questions = Question.objects.filter(status=Question.Status.PUBLISHED)
+    questions = Question.objects.filter(status=Question.Status.READY)
     if topics:
         questions = questions.filter(topics__in=_with_subtopics(topics))
     if pool == Pool.UNUSED:

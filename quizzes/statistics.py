@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Sum
 
@@ -58,22 +59,35 @@ class OptionCount:
 
 @dataclass
 class ItemStatistics:
+    """One question's figures over `attempts` closed attempts.
+
+    The figures are always shown with their n; the item is flagged only from
+    `min_attempts`, below which a discrimination index swings too much to judge by.
+    """
+
     question: Question
     attempts: int
     facility: float | None
     standard_deviation: float | None
     discrimination_index: float | None
     discriminative_efficiency: float | None
+    min_attempts: int
     options: list[OptionCount] = field(default_factory=list)
+
+    @property
+    def enough_attempts(self) -> bool:
+        return self.attempts >= self.min_attempts
 
     @property
     def low_discrimination(self) -> bool:
         index = self.discrimination_index
-        return index is None or index < LOW_DISCRIMINATION
+        return self.enough_attempts and (index is None or index < LOW_DISCRIMINATION)
 
 
 @dataclass
 class QuizStatistics:
+    """The whole quiz; alpha and its standard error are None below `min_attempts`."""
+
     attempts: int
     questions_per_attempt: float
     mean_score: float | None
@@ -81,6 +95,11 @@ class QuizStatistics:
     cronbach_alpha: float | None
     standard_error: float | None
     items: list[ItemStatistics]
+    min_attempts: int
+
+    @property
+    def enough_attempts(self) -> bool:
+        return self.attempts >= self.min_attempts
 
     @property
     def flagged_items(self) -> list[ItemStatistics]:
@@ -117,7 +136,13 @@ def item_figures(sums: Sums) -> dict[str, float | None]:
     }
 
 
-def quiz_item_analysis(*, quiz: Quiz) -> QuizStatistics:
+def quiz_item_analysis(*, quiz: Quiz, min_attempts: int | None = None) -> QuizStatistics:
+    """Every figure of the report; flags, alpha and SE only from `min_attempts` attempts.
+
+    `min_attempts` defaults to settings.QUIZ_STATISTICS_MIN_ATTEMPTS (20).
+    """
+    if min_attempts is None:
+        min_attempts = settings.QUIZ_STATISTICS_MIN_ATTEMPTS
     sums = _item_sums(quiz)
     questions = Question.objects.filter(pk__in=sums).prefetch_related("choices")
     options = _option_counts(quiz)
@@ -128,6 +153,7 @@ def quiz_item_analysis(*, quiz: Quiz) -> QuizStatistics:
             ItemStatistics(
                 question=question,
                 attempts=item.n,
+                min_attempts=min_attempts,
                 options=[
                     OptionCount(
                         choice=choice,
@@ -139,10 +165,12 @@ def quiz_item_analysis(*, quiz: Quiz) -> QuizStatistics:
                 **item_figures(item),
             )
         )
-    return _quiz_figures(quiz, sums, items)
+    return _quiz_figures(quiz, sums, items, min_attempts)
 
 
-def _quiz_figures(quiz: Quiz, sums: dict[int, Sums], items: list[ItemStatistics]) -> QuizStatistics:
+def _quiz_figures(
+    quiz: Quiz, sums: dict[int, Sums], items: list[ItemStatistics], min_attempts: int
+) -> QuizStatistics:
     """Cronbach's alpha = k/(k-1) * (1 - sum of item variances / variance of totals)."""
     totals = Attempt.objects.filter(quiz=quiz, state__in=CLOSED_STATES).aggregate(
         n=Count("pk"), st=Sum("raw_score"), stt=Sum(F("raw_score") * F("raw_score"))
@@ -155,7 +183,13 @@ def _quiz_figures(quiz: Quiz, sums: dict[int, Sums], items: list[ItemStatistics]
     ]
     known_variances = [variance for variance in item_variances if variance is not None]
     alpha = None
-    if var_total and var_total > 0 and k > 1 and len(known_variances) == len(item_variances):
+    if (
+        n >= min_attempts
+        and var_total
+        and var_total > 0
+        and k > 1
+        and len(known_variances) == len(item_variances)
+    ):
         alpha = k / (k - 1) * (1 - sum(known_variances) / var_total)
     sd_total = math.sqrt(var_total) if var_total is not None else None
     return QuizStatistics(
@@ -168,6 +202,7 @@ def _quiz_figures(quiz: Quiz, sums: dict[int, Sums], items: list[ItemStatistics]
         if sd_total is not None and alpha is not None and alpha <= 1
         else None,
         items=items,
+        min_attempts=min_attempts,
     )
 
 

@@ -49,7 +49,7 @@ class TopicFactory(factory.django.DjangoModelFactory):
 
 
 class QuestionFactory(factory.django.DjangoModelFactory):
-    """A published question with choices: `correct` right ones first, then `wrong` ones.
+    """A ready question with choices: `correct` right ones first, then `wrong` ones.
 
     QuestionFactory(kind="multiple", choices__correct=2, choices__wrong=2)
     """
@@ -62,7 +62,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     stem = factory.Sequence(lambda n: f"Which finding fits organizing pneumonia best ({n})?")
     explanation = "Because the sources say so."
     references = "King & Lee, N Engl J Med 2022"
-    status = "published"
+    status = "ready"
 
     @factory.post_generation
     def choices(question, create: bool, extracted: object, **kwargs: int) -> None:

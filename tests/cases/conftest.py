@@ -5,6 +5,7 @@ The `shipped_case` fixture itself lives in tests/conftest.py, for every folder."
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 
 from cases import plans, services
 from cases.content import CaseContent
@@ -52,6 +53,12 @@ PULSE_THEN_PREDNISONE = plans.PlanInput(
         plans.OrderInput("stop_culprit"),
     ],
 )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Pages cache what they build per attempt; a test starts with nothing cached."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
 """The debrief rubric on plain data."""
 
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
 from cases import scoring
+from cases.cohorts import ArmOutcome, CohortComparison
+from cases.content import CaseContent
 from cases.simulation import (
     Adjuncts,
     DoseUnit,
@@ -16,6 +19,7 @@ from cases.simulation import (
     get_profile,
     simulate,
 )
+from cases.snapshot import Snapshot
 
 QUESTION = {
     "multiple": True,
@@ -57,6 +61,8 @@ def rule(kind, low=None, high=None, agents=()):
     [
         (rule("agent_in", agents=["prednisone"]), plan(), True),
         (rule("agent_in", agents=["clarithromycin"]), plan(), False),
+        (rule("plan_includes", agents=["prednisone", "stop_culprit"]), plan(), False),
+        (rule("course_days_at_most", high=548), plan(taper=(TaperStep(0.25, 200),)), True),
         (rule("dose_per_kg_between", 0.5, 1.0), plan(0.75), True),
         (rule("dose_per_kg_between", 0.5, 1.0), plan(0.25), False),
         (rule("daily_mg_at_most", high=60), plan(1.0), True),
@@ -96,6 +102,7 @@ PULSE_THEN_PREDNISONE = Plan(
             28,
             taper=(TaperStep(0.5, 60), TaperStep(0.25, 120)),
         ),
+        Order("stop_culprit"),
     )
 )
 
@@ -103,18 +110,142 @@ PULSE_THEN_PREDNISONE = Plan(
 @pytest.mark.parametrize(
     ("the_rule", "note"),
     [
-        (rule("agent_in", agents=["prednisone"]), "You chose prednisone, oral, once each morning."),
-        (rule("dose_per_kg_between", 0.5, 1.0), "Your starting dose was 0.75 mg/kg/day."),
-        (rule("daily_mg_at_most", high=60), "52 mg/day."),
+        (
+            rule("agent_in", agents=["prednisone"]),
+            "Your plan: methylprednisolone, prednisone, stop the culprit drug or exposure.",
+        ),
+        (rule("plan_includes", agents=["stop_culprit"]), "All included."),
+        (
+            rule("dose_per_kg_between", 0.5, 1.0),
+            "Your starting dose was 0.75 mg/kg/day (52 mg/day).",
+        ),
+        (rule("daily_mg_at_most", high=60), "At most 52 mg/day."),
         (rule("initial_days_between", 14, 56), "Full dose for 28 days."),
-        (rule("course_days_at_least", 180), "The course lasted 211 days."),
-        (rule("taper_steps_at_least", 2), "2 taper steps."),
+        (rule("course_days_at_least", 180), "The course lasted 211 days (about 7 months)."),
+        (rule("taper_steps_at_least", 2), "2 step(s) down."),
     ],
 )
 def test_a_pulse_before_prednisone_is_judged_on_the_prednisone_course(the_rule, note):
     assert scoring.rule_check(the_rule, PULSE_THEN_PREDNISONE, IDEAL_WEIGHT) == (
         scoring.RuleOutcome(passed=True, note=note)
     )
+
+
+def test_every_order_counts_wherever_it_stands_in_the_plan():
+    culprit_second = Plan(
+        (Order("prednisone", 40, DoseUnit.MG_PER_DAY, 0, 200), Order("stop_culprit"))
+    )
+    culprit_first = Plan(
+        (Order("stop_culprit"), Order("prednisone", 40, DoseUnit.MG_PER_DAY, 0, 200))
+    )
+    rules = [
+        rule("agent_in", agents=["prednisone"]),
+        rule("plan_includes", agents=["stop_culprit", "prednisone"]),
+        rule("dose_per_kg_between", 0.5, 1.0),
+        rule("course_days_at_least", 180),
+    ]
+
+    for the_rule in rules:
+        assert scoring.rule_check(the_rule, culprit_first, IDEAL_WEIGHT).passed
+        assert scoring.rule_check(the_rule, culprit_second, IDEAL_WEIGHT).passed
+
+
+def test_a_plan_without_the_agents_a_rule_excludes_passes_and_one_with_them_fails():
+    excluded = rule("plan_excludes", agents=["azathioprine", "cyclophosphamide"])
+    with_azathioprine = Plan(
+        (*plan().orders, Order("azathioprine", 50, DoseUnit.MG_PER_DAY, 0, 28))
+    )
+
+    assert scoring.rule_check(excluded, plan(), IDEAL_WEIGHT).passed
+    assert scoring.rule_check(excluded, with_azathioprine, IDEAL_WEIGHT) == scoring.RuleOutcome(
+        False, "Your plan includes azathioprine."
+    )
+
+
+def test_a_year_at_sixty_mg_stopped_at_once_fails_the_full_dose_taper_and_stop_rules():
+    year = Plan((Order("prednisone", 60, DoseUnit.MG_PER_DAY, 0, 365),))
+
+    def check(the_rule):
+        return scoring.rule_check(the_rule, year, IDEAL_WEIGHT)
+
+    assert check(rule("initial_days_between", 14, 56)) == (False, "Full dose for 365 days.", True)
+    assert not check(rule("taper_steps_at_least", 2)).passed
+    assert check(rule("no_abrupt_stop_above_mg", high=20)) == (
+        False,
+        "Stopped at once from 60 mg/day on day 365.",
+        True,
+    )
+    assert check(rule("course_days_at_most", high=548)).passed
+
+
+def test_a_tapered_course_is_not_an_abrupt_stop_and_a_short_burst_is_not_either():
+    tapered = plan(taper=(TaperStep(0.25, 60), TaperStep(0.125, 60)))
+    burst = Plan((Order("prednisone", 40, DoseUnit.MG_PER_DAY, 0, 10),))
+    stop = rule("no_abrupt_stop_above_mg", high=20)
+
+    assert scoring.rule_check(stop, tapered, IDEAL_WEIGHT).passed
+    assert scoring.rule_check(stop, burst, IDEAL_WEIGHT).passed
+
+
+def test_a_course_kept_up_for_years_fails_the_longest_course_rule():
+    years = plan(taper=(TaperStep(0.25, 900),))
+
+    outcome = scoring.rule_check(rule("course_days_at_most", high=548), years, IDEAL_WEIGHT)
+
+    assert outcome == (False, "The course lasted 928 days (about 31 months).", True)
+
+
+def test_a_dose_that_rises_again_is_not_a_taper():
+    rising = Plan(
+        (
+            Order("prednisone", 40, DoseUnit.MG_PER_DAY, 0, 28, taper=(TaperStep(20, 28),)),
+            Order("prednisone", 30, DoseUnit.MG_PER_DAY, 56, 28, taper=(TaperStep(10, 28),)),
+        )
+    )
+
+    outcome = scoring.rule_check(rule("taper_steps_at_least", 2), rising, IDEAL_WEIGHT)
+
+    assert outcome == (False, "2 step(s) down; the dose rose on day 56.", True)
+
+
+OBSERVATION = Plan((Order("observation"),))
+
+
+@pytest.mark.parametrize(
+    "the_rule",
+    [
+        rule("dose_per_kg_between", 0.5, 1.0),
+        rule("daily_mg_at_most", high=60),
+        rule("initial_days_between", 14, 56),
+        rule("course_days_at_least", 180),
+        rule("course_days_at_most", high=548),
+        rule("taper_steps_at_least", 2),
+        rule("no_abrupt_stop_above_mg", high=20),
+    ],
+)
+def test_observation_earns_nothing_from_the_rules_about_the_steroid_course(the_rule):
+    assert scoring.rule_check(the_rule, OBSERVATION, IDEAL_WEIGHT) == (
+        False,
+        scoring.NO_COURSE,
+        True,
+    )
+
+
+def test_checks_that_were_not_due_are_left_out_of_the_share():
+    checks = [
+        scoring.Check("due and met", 1, 1.0, ""),
+        scoring.Check("due and missed", 1, 0.0, ""),
+        scoring.Check("not due", 5, 1.0, "", due=False),
+    ]
+
+    assert scoring.Competency("management", "Management", 30, checks).score == 0.5
+
+
+def test_a_rule_missing_its_number_is_reported_and_not_scored_instead_of_failing():
+    outcome = scoring.rule_check(rule("dose_per_kg_between", low=0.5), plan(), IDEAL_WEIGHT)
+
+    assert outcome.due is False
+    assert "lacks high" in outcome.note
 
 
 def test_steroid_orders_on_the_same_days_add_up_and_count_each_day_once():
@@ -136,7 +267,7 @@ def test_the_cap_is_reported_when_a_weight_based_dose_exceeds_it():
     outcome = scoring.rule_check(rule("daily_mg_at_most", high=60), plan(1.0), 80.0)
 
     assert outcome.passed
-    assert outcome.note == "60 mg/day after the cap."
+    assert outcome.note == "At most 60 mg/day after the cap."
 
 
 CLARITHROMYCIN = Plan((Order("clarithromycin", 1000, DoseUnit.MG_PER_DAY, 0, 91),))
@@ -156,6 +287,11 @@ CLARITHROMYCIN = Plan((Order("clarithromycin", 1000, DoseUnit.MG_PER_DAY, 0, 91)
             "Not due: 28 days on steroids, fewer than 90.",
         ),
         (rule("monitoring_on_steroids"), CLARITHROMYCIN, "Not due: no steroid was given."),
+        (
+            rule("no_abrupt_stop_above_mg", high=20),
+            plan(0.25),
+            "Not due: the dose never reached 20 mg/day.",
+        ),
     ],
 )
 def test_a_rule_that_was_not_due_says_so_and_costs_nothing(the_rule, the_plan, note):
@@ -170,6 +306,60 @@ def test_a_rule_that_was_due_and_met_is_reported_as_due():
     )
 
     assert outcome == scoring.RuleOutcome(True, "120 days on steroids; bone protection given.")
+
+
+def test_azathioprine_up_front_is_unsafe_unless_the_case_plan_itself_uses_it():
+    with_azathioprine = Plan(
+        (*plan().orders, Order("azathioprine", 50, DoseUnit.MG_PER_DAY, 0, 28))
+    )
+
+    assert scoring.cytotoxic_check(with_azathioprine, plan()).earned == 0.0
+    assert scoring.cytotoxic_check(with_azathioprine, with_azathioprine).earned == 1.0
+    assert scoring.cytotoxic_check(plan(), plan()).earned == 1.0
+
+
+def arm(**counts):
+    base = {
+        "patients": 200,
+        "relapsed": 40,
+        "died": 2,
+        "steroid_harm": 60,
+        "persistent_1y": 2,
+        "unsettled": 42,
+        "active_days": 70.0,
+    }
+    return ArmOutcome(**{**base, **counts})
+
+
+def test_the_model_plan_beside_itself_earns_every_outcome_check_in_full():
+    same = CohortComparison(tuple(range(200)), arm(), arm())
+
+    checks = scoring.outcome_management_checks(same) + scoring.outcome_safety_checks(same)
+
+    assert [c.earned for c in checks] == [1.0] * len(checks)
+
+
+def test_a_plan_that_never_controls_the_disease_earns_little_for_control_or_remission():
+    never = arm(relapsed=0, persistent_1y=196, unsettled=196, active_days=1790.0)
+
+    control, remission = scoring.outcome_management_checks(
+        CohortComparison(tuple(range(200)), never, arm())
+    )
+
+    assert control.earned < 0.05
+    assert remission.earned < 0.3
+    assert remission.note == (
+        "Of 200 patients like this one, 196 relapsed or were still ill a year on under your "
+        "plan and 42 under the recommended plan."
+    )
+
+
+def test_more_harm_than_the_model_plan_costs_safety_and_less_harm_earns_no_bonus():
+    harmful = CohortComparison(tuple(range(200)), arm(steroid_harm=160), arm())
+    gentler = CohortComparison(tuple(range(200)), arm(steroid_harm=10), arm())
+
+    assert scoring.outcome_safety_checks(harmful)[0].earned == pytest.approx(70 / 170)
+    assert scoring.outcome_safety_checks(gentler)[0].earned == 1.0
 
 
 def relapse_under_a_short_course():
@@ -191,10 +381,11 @@ def test_a_revision_before_the_relapse_does_not_count_as_retreating_it():
     later = SimpleNamespace(
         plan=short.shifted(relapse_day + 1).to_dict(), effective_day=relapse_day + 1
     )
-    no_rules = SimpleNamespace(management_rules=[])
+    no_rules = CaseContent(cast(Snapshot, {"management_rules": []}))
+    same = CohortComparison(tuple(range(200)), arm(), arm())
 
-    [early_only] = scoring.management_checks(no_rules, [first, early], timeline)
-    [after] = scoring.management_checks(no_rules, [first, early, later], timeline)
+    *_, early_only = scoring.management_checks(no_rules, [first, early], timeline, same)
+    *_, after = scoring.management_checks(no_rules, [first, early, later], timeline, same)
 
     assert (early_only.earned, early_only.note) == (
         0.0,

@@ -5,10 +5,11 @@ from decimal import Decimal
 import pytest
 
 from cases import plans, services
+from cases.cohorts import COHORT_PATIENTS
 from cases.errors import AttemptError
 from cases.models import Attempt, Case, CaseResult, Stage
 from cases.plans import OrderInput, PlanError
-from cases.simulation import HORIZON_DAYS, EventKind, Timeline
+from cases.simulation import HORIZON_DAYS, EventKind, Plan, Timeline
 from tests.cases.conftest import (
     FAST_TAPER,
     PULSE_THEN_PREDNISONE,
@@ -380,7 +381,7 @@ def test_revising_without_a_relapse_is_refused(attempt):
     assert snapshot_of(attempt) == before
 
 
-def test_finishing_scores_the_attempt_against_the_same_patient_under_the_recommended_plan(attempt):
+def test_finishing_scores_the_attempt_against_the_same_patient_under_the_case_model_plan(attempt):
     finish(play_to(attempt, Stage.OUTCOME))
 
     assert attempt.stage == Stage.DEBRIEF
@@ -389,11 +390,22 @@ def test_finishing_scores_the_attempt_against_the_same_patient_under_the_recomme
     mine = Timeline.from_dict(attempt.timeline)
     assert counterfactual.seed == mine.seed == attempt.seed
     assert counterfactual.patient == mine.patient
-    assert counterfactual.history[0].plan.name == "prednisone-standard"
+    model_plan = Plan.from_dict(attempt.case.model_plan)
+    assert counterfactual.history[0].plan.orders == model_plan.orders
     keys = [c["key"] for c in attempt.score_breakdown["competencies"]]
     assert keys == ["workup", "interpretation", "diagnosis", "management", "safety"]
     assert 0 < attempt.score <= 100
     assert attempt.score == attempt.score_breakdown["total"]
+
+
+def test_finishing_keeps_a_cohort_comparison_that_starts_with_the_attempts_own_patient(attempt):
+    finish(play_to(attempt, Stage.OUTCOME))
+
+    comparison = attempt.cohort_comparison
+    assert len(comparison["seeds"]) == COHORT_PATIENTS >= 200
+    assert comparison["seeds"][0] == attempt.seed
+    assert len(set(comparison["seeds"])) == COHORT_PATIENTS
+    assert comparison["yours"]["patients"] == comparison["model"]["patients"] == COHORT_PATIENTS
 
 
 def test_history_questions_are_recorded_once_and_only_from_the_case(attempt):

@@ -7,10 +7,16 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from cases import plans, services
+from cases import plans, selectors, services
 from cases.models import Attempt, Stage
 from cases.simulation import CITATIONS, EventKind, Timeline
-from tests.cases.conftest import finish, play_to, same_day_sequel_seed, seed_where
+from tests.cases.conftest import (
+    PULSE_THEN_PREDNISONE,
+    finish,
+    play_to,
+    same_day_sequel_seed,
+    seed_where,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -360,11 +366,35 @@ def test_the_outcome_page_has_an_accessible_chart_and_timeline(learner_client, a
 
     response = learner_client.get(reverse("cases:outcome", args=[attempt.pk]))
 
-    assert '<svg viewBox="0 0 720 300" role="img"' in response.text
-    assert '<title id="outcome-chart-title">Your patient&#x27;s course</title>' in response.text
+    assert '<svg viewBox="0 0 720 360" role="img"' in response.text
+    assert (
+        '<title id="outcome-chart-title">Your patient&#x27;s course: first year</title>'
+        in response.text
+    )
     assert '<desc id="outcome-chart-desc">' in response.text
+    assert re.search(r"(Weeks|Months) since treatment started</text>", response.text)
     assert "as a table</summary>" in response.text
-    assert "Admission bloods" in response.text
+
+
+def test_the_outcome_shows_no_results_of_tests_that_were_not_ordered(learner_client, attempt):
+    """The engine's presenting bloods would show CRP and eosinophils, ordered or not, and
+    call an outpatient's first day an admission."""
+    play_to(attempt, Stage.OUTCOME)
+
+    response = learner_client.get(reverse("cases:outcome", args=[attempt.pk]))
+
+    assert "Admission bloods" not in response.text
+    assert "eosinophils" not in response.text.split('class="timeline"')[1]
+
+
+def test_the_course_chart_draws_every_order_of_every_plan(learner_client, attempt):
+    play_to(attempt, Stage.OUTCOME, plan=PULSE_THEN_PREDNISONE)
+
+    response = learner_client.get(reverse("cases:outcome", args=[attempt.pk]))
+
+    lanes = response.text.split(" since treatment started</text>")[1]
+    for agent in ("Methylprednisolone", "Prednisone", "Stop the culprit drug or exposure"):
+        assert f'text-anchor="end">{agent}</text>' in lanes
 
 
 def test_the_outcome_stops_at_the_decision_event_not_at_the_end_of_its_day(
@@ -380,7 +410,8 @@ def test_the_outcome_stops_at_the_decision_event_not_at_the_end_of_its_day(
     response = learner_client.get(reverse("cases:outcome", args=[attempt.pk]))
 
     shown = re.findall(r'<li class="event event-[a-z_]+">(.*?)</li>', response.text)
-    assert len(shown) == attempt.decision_event + 1
+    presenting_bloods = 1
+    assert len(shown) == attempt.decision_event + 1 - presenting_bloods
     assert escape(decision.text) in shown[-1]
     box = response.text.split('id="decision-heading"')[1]
     assert f">Day {decision.day}: what now?</h2>" in box
@@ -426,6 +457,38 @@ def test_the_debrief_shows_competencies_model_answer_and_counterfactual(
         "relatively specific",
     ):
         assert text in response.text
+
+
+def test_the_debrief_compares_two_hundred_patients_in_words_and_a_chart(
+    learner_client, finished_attempt
+):
+    comparison = finished_attempt.cohort_comparison
+
+    response = learner_client.get(reverse("cases:debrief", args=[finished_attempt.pk]))
+
+    yours = comparison["yours"]
+    assert (
+        "Of 200 patients like this one (the same case, new patients, yours first), under "
+        f"your plan {yours['relapsed']} relapse" in response.text
+    )
+    assert (
+        '<title id="cohort-chart-title">200 patients like this one under each plan</title>'
+        in response.text
+    )
+    assert "Recommended plan: five years</title>" in response.text
+
+
+def test_reloading_the_debrief_rebuilds_nothing(learner_client, finished_attempt, monkeypatch):
+    learner_client.get(reverse("cases:debrief", args=[finished_attempt.pk]))
+    rebuilt = []
+    monkeypatch.setattr(selectors, "five_year_course", lambda *args: rebuilt.append(args))
+    monkeypatch.setattr(services, "attempt_comparison", lambda **kwargs: rebuilt.append(kwargs))
+
+    again = learner_client.get(reverse("cases:debrief", args=[finished_attempt.pk]))
+
+    assert again.status_code == HTTPStatus.OK
+    assert "200 patients like this one" in again.text
+    assert rebuilt == []
 
 
 def test_the_debrief_says_not_due_for_bone_protection_after_a_four_week_course(

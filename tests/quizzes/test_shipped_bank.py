@@ -25,7 +25,7 @@ def bank():
 
 
 def test_the_bank_has_at_least_twenty_published_questions_each_cited(bank):
-    questions = Question.objects.filter(status="published")
+    questions = Question.objects.filter(status="ready")
 
     assert questions.count() >= 20
     for question in questions:

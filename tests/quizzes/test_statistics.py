@@ -62,7 +62,7 @@ def analysed_quiz():
 
 
 def test_item_statistics_match_the_hand_computation(analysed_quiz):
-    report = statistics.quiz_item_analysis(quiz=analysed_quiz)
+    report = statistics.quiz_item_analysis(quiz=analysed_quiz, min_attempts=5)
 
     q1, q2, q3 = report.items
     assert [item.facility for item in report.items] == pytest.approx([60, 60, 40])
@@ -76,7 +76,7 @@ def test_item_statistics_match_the_hand_computation(analysed_quiz):
 
 
 def test_quiz_statistics_match_the_hand_computation(analysed_quiz):
-    report = statistics.quiz_item_analysis(quiz=analysed_quiz)
+    report = statistics.quiz_item_analysis(quiz=analysed_quiz, min_attempts=5)
 
     assert report.attempts == 5
     assert report.mean_score == pytest.approx(1.6)
@@ -86,10 +86,24 @@ def test_quiz_statistics_match_the_hand_computation(analysed_quiz):
 
 
 def test_items_with_low_discrimination_are_flagged(analysed_quiz):
-    report = statistics.quiz_item_analysis(quiz=analysed_quiz)
+    report = statistics.quiz_item_analysis(quiz=analysed_quiz, min_attempts=5)
 
     assert [item.low_discrimination for item in report.items] == [False, True, False]
     assert report.flagged_items == [report.items[1]]
+
+
+def test_below_the_minimum_of_attempts_nothing_is_flagged_and_alpha_is_withheld(analysed_quiz):
+    report = statistics.quiz_item_analysis(quiz=analysed_quiz, min_attempts=6)
+
+    assert report.flagged_items == []
+    assert (report.cronbach_alpha, report.standard_error) == (None, None)
+    assert report.items[0].facility == pytest.approx(60)
+
+
+def test_the_minimum_of_attempts_defaults_to_twenty(analysed_quiz):
+    report = statistics.quiz_item_analysis(quiz=analysed_quiz)
+
+    assert (report.min_attempts, report.enough_attempts) == (20, False)
 
 
 def test_each_option_is_counted(analysed_quiz):
@@ -112,8 +126,18 @@ def test_a_quiz_without_attempts_reports_no_figures():
     assert (report.attempts, report.cronbach_alpha, report.items) == (0, None, [])
 
 
-def test_the_educator_page_flags_the_weak_item(educator_client, analysed_quiz):
+def test_the_educator_page_flags_the_weak_item(educator_client, analysed_quiz, settings):
+    settings.QUIZ_STATISTICS_MIN_ATTEMPTS = 5
     page = educator_client.get(reverse("quizzes:statistics", args=[analysed_quiz.slug]))
 
     assert page.content.decode().count("Low discrimination: review this item") == 1
-    assert "0.462" in page.content.decode()
+    assert "0.462 (n = 5)" in page.content.decode()
+
+
+def test_the_educator_page_withholds_judgement_on_five_attempts(educator_client, analysed_quiz):
+    page = educator_client.get(reverse("quizzes:statistics", args=[analysed_quiz.slug]))
+
+    content = page.content.decode()
+    assert "Low discrimination: review this item" not in content
+    assert "only from 20 closed attempts; this quiz has 5" in content
+    assert "0.462" not in content

@@ -234,23 +234,36 @@ def test_flagging_marks_the_question_in_the_navigator(learner_client, attempt):
 
 
 def test_finishing_leads_to_results_explaining_every_option(learner_client, attempt):
-    response = learner_client.post(reverse("quizzes:finish", args=[attempt.pk]), follow=True)
+    response = learner_client.post(
+        reverse("quizzes:finish", args=[attempt.pk]), {"confirm": "yes"}, follow=True
+    )
 
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("quizzes:results", args=[attempt.pk])
     assert page.count("Why option") == 12
     assert "King &amp; Lee, N Engl J Med 2022" in page
-    assert "no other learner has answered this yet" in page
+    assert "too few other learners have answered this version" in page
 
 
 def test_results_show_the_share_of_other_learners_who_were_right(learner_client, attempt, quiz):
-    for correct in (True, False):
+    for correct in (True, True, True, False, False):
         hand_in_first_answer(UserFactory(), quiz, right=correct)
     services.attempt_finish(attempt=attempt)
 
     page = learner_client.get(reverse("quizzes:results", args=[attempt.pk])).content.decode()
 
-    assert "50% of other learners answered this right" in page
+    assert "60% of 5 answers by 5 other learners were right" in page
+
+
+def test_results_compare_with_peers_only_from_five_other_learners(learner_client, attempt, quiz):
+    for correct in (True, True, False, False):
+        hand_in_first_answer(UserFactory(), quiz, right=correct)
+    services.attempt_finish(attempt=attempt)
+
+    page = learner_client.get(reverse("quizzes:results", args=[attempt.pk])).content.decode()
+
+    assert "other learners were right" not in page
+    assert page.count("too few other learners have answered this version") == 3
 
 
 def test_results_of_an_open_attempt_send_the_learner_back_to_it(learner_client, attempt):
@@ -335,3 +348,48 @@ def test_the_list_says_how_many_questions_a_drawn_quiz_takes(learner_client):
     page = learner_client.get(reverse("quizzes:list")).content.decode()
 
     assert "10 questions drawn at random" in page
+
+
+def test_handing_in_with_unanswered_or_flagged_questions_asks_first_and_lists_them(
+    learner_client, attempt
+):
+    first, second = response_at(attempt, 1), response_at(attempt, 2)
+    learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk]),
+        answer_data(first, choice_ids(first, correct=True)),
+    )
+    services.response_flag(attempt=attempt, question_id=first.question_id, flagged=True)
+
+    asked = learner_client.post(reverse("quizzes:finish", args=[attempt.pk]))
+
+    page = asked.content.decode()
+    assert asked.status_code == HTTPStatus.OK
+    assert "Hand in now?" in page
+    assert "Question 1</a>:\n    flagged for later" in page
+    assert f'?q={second.position}">Question 2</a>:\n    not answered' in page
+    attempt.refresh_from_db()
+    assert attempt.is_open
+
+    learner_client.post(reverse("quizzes:finish", args=[attempt.pk]), {"confirm": "yes"})
+
+    attempt.refresh_from_db()
+    assert not attempt.is_open
+    results = learner_client.get(reverse("quizzes:results", args=[attempt.pk])).content.decode()
+    assert "you flagged it" in results
+    assert "You flagged 1 question to come back to" in results
+
+
+def test_handing_in_with_everything_answered_and_nothing_flagged_asks_nothing(
+    learner_client, learner, quiz
+):
+    attempt = services.attempt_start(user=learner, quiz=quiz)
+    for position in (1, 2, 3):
+        response = response_at(attempt, position)
+        learner_client.post(
+            reverse("quizzes:answer", args=[attempt.pk]),
+            answer_data(response, choice_ids(response, correct=True)),
+        )
+
+    handed_in = learner_client.post(reverse("quizzes:finish", args=[attempt.pk]))
+
+    assert handed_in["Location"] == reverse("quizzes:results", args=[attempt.pk])

@@ -49,7 +49,7 @@ def analytics_rows_backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0004_interpretation_topics"),
+        ("cases", "0005_case_model_plan_rules_v2"),
     ]
 
     operations = [
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("learner", "The learner's plan"),
-                            ("recommended", "The recommended plan"),
+                            ("recommended", "The case's model plan"),
                         ],
                         max_length=12,
                     ),
