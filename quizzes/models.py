@@ -14,6 +14,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 
 from edu_site.images import IMAGE_EXTENSIONS, validate_image
+from quizzes import item_writing
 
 
 class TopicManager(models.Manager["Topic"]):
@@ -135,6 +136,18 @@ class Question(models.Model):
     @property
     def allows_several_choices(self) -> bool:
         return self.kind == self.Kind.MULTIPLE
+
+    def item_writing_warnings(self) -> list[item_writing.Warning]:
+        """The item-writing flaws of this version (uses prefetched choices when present)."""
+        return item_writing.question_warnings(
+            kind=self.kind,
+            stem=self.stem,
+            difficulty=self.difficulty,
+            options=[
+                item_writing.CheckedOption(choice.text, choice.is_correct)
+                for choice in self.choices.all()
+            ],
+        )
 
     def reference_list(self) -> list[str]:
         return [line.strip() for line in self.references.splitlines() if line.strip()]

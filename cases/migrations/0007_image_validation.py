@@ -8,7 +8,7 @@ import edu_site.images
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_case_model_plan_rules_v2"),
+        ("cases", "0006_analytics_rows"),
     ]
 
     operations = [
