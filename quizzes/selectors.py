@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from edu_site.models import User
+from quizzes import charts
 from quizzes.models import Attempt, Choice, Question, Quiz, Response, ReviewCard, Topic
 
 if TYPE_CHECKING:
@@ -236,7 +237,7 @@ def quiz_progress(
     mastery = topic_mastery(user=user, other_tallies=other_tallies)
     return {
         "quiz_history": history,
-        "quiz_history_oldest_first": list(reversed(history)),
+        "quiz_chart": charts.score_over_time(list(reversed(history))),
         "quiz_mastery": sorted(mastery, key=lambda topic: str(topic)),
         "quiz_weakest_topics": [
             entry for entry in mastery if entry.percent < MASTERY_TARGET_PERCENT
