@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap
 
 from cases import plans, selectors, services
-from cases.errors import AttemptError
+from cases.errors import AttemptConflict, AttemptError
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
 from cases.models import Attempt, Stage
+from edu_site.refusals import Refusal
 
 
 @login_required
@@ -124,21 +125,20 @@ def _perform(
     try:
         step(attempt=attempt, **inputs)
     except AttemptError as error:
-        return _refuse(request, attempt, str(error))
+        return _refuse(request, attempt, error)
     return respond(request, attempt)
 
 
-def _refuse(request: HttpRequest, attempt: Attempt, error: str) -> HttpResponse:
-    """A plain post gets the stage page back with the message; htmx gets the message itself."""
+def _refuse(request: HttpRequest, attempt: Attempt, error: Refusal) -> HttpResponse:
+    """A plain post gets the stage page back with the message; htmx gets the message itself,
+    with the refusal's status (400 bad input, 409 wrong stage or state), swapped into the
+    page's alert region out of band (base.html lets htmx swap 400 and 409)."""
     if request.htmx:
         response = render(
-            request,
-            "cases/partials/refusal.html",
-            {"error": error},
-            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+            request, "cases/partials/refusal.html", {"error": error.message}, status=error.status
         )
         return reswap(response, "none")
-    messages.error(request, error)
+    messages.error(request, error.message)
     return redirect(attempt)
 
 
@@ -242,7 +242,7 @@ def test_order(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = TestOrderForm(request.POST, content=attempt.content)
     if not form.is_valid():
-        return _refuse(request, attempt, " ".join(form.errors["investigations"]))
+        return _refuse(request, attempt, Refusal(" ".join(form.errors["investigations"])))
     keys = form.cleaned_data["investigations"]
     return _workup_action(request, attempt, services.test_order, investigation_keys=keys)
 
@@ -253,7 +253,7 @@ def clock_advance(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = ClockForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, attempt, "Choose how far to move the clock.")
+        return _refuse(request, attempt, Refusal("Choose how far to move the clock."))
     hours = form.cleaned_data["hours"]
     return _workup_action(request, attempt, services.clock_advance, hours=hours)
 
@@ -290,7 +290,7 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = AnswerForm(request.POST, content=attempt.content)
     if not form.is_valid():
-        return _refuse(request, attempt, "Choose one of the options shown.")
+        return _refuse(request, attempt, Refusal("Choose one of the options shown."))
     question_key = form.cleaned_data["question"]
     return _perform(
         request,
@@ -342,10 +342,13 @@ def diagnosis(request: HttpRequest, attempt: Attempt) -> HttpResponse:
                     confidence_pct=form.cleaned_data["confidence"],
                     differential=form.differential(),
                 )
-                return redirect(attempt)
             except AttemptError as error:
-                form.add_error(None, str(error))
-        status = HTTPStatus.UNPROCESSABLE_ENTITY
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                return redirect(attempt)
+        else:
+            status = HTTPStatus.BAD_REQUEST
     submission = getattr(attempt, "diagnosis_submission", None)
     context = _player_context(attempt, Stage.DIAGNOSIS, form=form, submission=submission)
     if submission is not None:
@@ -388,10 +391,13 @@ def plan(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         if form.is_valid():
             try:
                 services.plan_submit(attempt=attempt, plan_input=form.plan_input())
-                return redirect(attempt)
             except AttemptError as error:
                 form.add_plan_error(error)
-        status = HTTPStatus.UNPROCESSABLE_ENTITY
+                status = error.status
+            else:
+                return redirect(attempt)
+        else:
+            status = HTTPStatus.BAD_REQUEST
     context = _plan_context(attempt, Stage.PLAN, form)
     return render(request, "cases/attempt_plan.html", context, status=status)
 
@@ -460,19 +466,19 @@ def outcome(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = PlanForm(request.POST, content=attempt.content)
+    status = HTTPStatus.BAD_REQUEST
     if form.is_valid():
         try:
             services.plan_revise(attempt=attempt, plan_input=form.plan_input())
-            return redirect("cases:outcome", pk=attempt.pk)
         except AttemptError as error:
             form.add_plan_error(error)
+            status = error.status
+        else:
+            return redirect("cases:outcome", pk=attempt.pk)
     if not attempt.stage_reached(Stage.OUTCOME):
-        return _refuse(request, attempt, "There is no outcome to revise yet.")
+        return _refuse(request, attempt, AttemptConflict("There is no outcome to revise yet."))
     return render(
-        request,
-        "cases/attempt_outcome.html",
-        _outcome_context(attempt, form),
-        status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        request, "cases/attempt_outcome.html", _outcome_context(attempt, form), status=status
     )
 
 
