@@ -30,4 +30,5 @@ urlpatterns = [
     path("attempts/<id:pk>/debrief/", views.debrief, name="debrief"),
     path("<slug:slug>/", views.case_detail, name="detail"),
     path("<slug:slug>/start/", views.attempt_start, name="start"),
+    path("<slug:slug>/analytics/", views.analytics, name="analytics"),
 ]

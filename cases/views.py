@@ -13,15 +13,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap
 
+from cases import analytics as case_analytics
 from cases import plans, selectors, services
 from cases.errors import AttemptConflict, AttemptError
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
-from cases.models import Attempt, Stage
+from cases.models import Attempt, Case, Stage
+from edu_site.classes import selectors as class_selectors
+from edu_site.http import AuthenticatedHttpRequest
 from edu_site.refusals import Refusal
 
 
@@ -525,3 +529,31 @@ def debrief_context(attempt: Attempt) -> dict[str, Any]:
         **selectors.model_answer(content),
     )
     return context
+
+
+# --- analytics for educators -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def analytics(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """How learners worked this case: over all of them, or ``?class=`` one class taught."""
+    if not request.user.is_educator:
+        raise PermissionDenied("Case analytics are for educators.")
+    case = get_object_or_404(Case, slug=slug)
+    attempts = case_analytics.finished_attempts(case)
+    klass = None
+    if "class" in request.GET:
+        class_id = request.GET["class"]
+        if not class_id.isdigit():
+            raise Http404("No such class.")
+        klass = class_selectors.class_for_educator(educator=request.user, class_id=int(class_id))
+        attempts = class_selectors.attempts_for_class(attempts, klass=klass)
+    context = {
+        "case": case,
+        "klass": klass,
+        "classes": class_selectors.classes_taught(educator=request.user),
+        "report": case_analytics.case_analytics(case=case, attempts=attempts),
+        "min_learners": case_analytics.MIN_LEARNERS,
+    }
+    return render(request, "cases/analytics.html", context)
