@@ -386,21 +386,25 @@ def practice_quiz_create(
 
 
 def _practice_pool(*, user: User, topics: list[Topic], pool: str) -> list[int]:
+    """Ready questions for practice; answers and flags count for every version of a question.
+
+    A question answered or flagged at version 1 is still "answered" or "flagged" once an
+    educator's edit has made version 2, so pools match on the question's family.
+    """
     questions = Question.objects.filter(status=Question.Status.READY)
     if topics:
         questions = questions.filter(topics__in=_with_subtopics(topics))
+    own = Response.objects.filter(attempt__user=user)
     if pool == Pool.UNUSED:
         questions = questions.exclude(
-            responses__attempt__user=user, responses__answered_at__isnull=False
+            family__in=own.filter(answered_at__isnull=False).values("question__family")
         )
     elif pool == Pool.WRONG:
         questions = questions.filter(
             pk__in=ReviewCard.objects.filter(user=user, last_rating=1).values("question_id")
         )
     elif pool == Pool.FLAGGED:
-        questions = questions.filter(
-            pk__in=Response.objects.filter(attempt__user=user, flagged=True).values("question_id")
-        )
+        questions = questions.filter(family__in=own.filter(flagged=True).values("question__family"))
     return list(questions.values_list("pk", flat=True).distinct())
 
 
