@@ -421,6 +421,21 @@ def review_quiz_create(*, user: User, now: datetime | None = None) -> Quiz:
     return _practice_quiz_save(user=user, question_ids=due, title="Review session", now=now)
 
 
+def practice_discard(*, attempt: Attempt) -> None:
+    """Throw away an unfinished practice or review session, the learner's own scratch quiz.
+
+    Only sessions the learner built can go, and only while open: a handed-in session is
+    part of their record (its answers scheduled reviews and count toward mastery).
+    """
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if locked.quiz.owner_id != locked.user_id:
+            raise QuizError("Only your own practice and review sessions can be discarded.")
+        if not locked.is_open:
+            raise AttemptClosed("This session is handed in and stays in your record.")
+        locked.quiz.delete()
+
+
 def _practice_quiz_save(
     *, user: User, question_ids: list[int], title: str, now: datetime | None
 ) -> Quiz:

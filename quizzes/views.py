@@ -191,6 +191,19 @@ def attempt_finish(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpRe
 
 
 @login_required
+@require_POST
+def practice_discard(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+    try:
+        services.practice_discard(attempt=attempt)
+    except services.QuizError as error:
+        messages.error(request, str(error))
+        return redirect(_attempt_url(attempt))
+    messages.success(request, f"Discarded: {attempt.quiz.title}.")
+    return redirect("home")
+
+
+@login_required
 @require_GET
 def attempt_results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
