@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -13,6 +13,7 @@ from cases.models import DiagnosisSubmission
 from cases.plans import MAX_ADDITIONAL_ORDERS, MAX_TAPER_STEPS, OrderInput, PlanError, PlanInput
 from cases.services import CLOCK_STEPS_HOURS
 from cases.simulation import DoseUnit, Plan
+from cases.snapshot import DiagnosisEntry
 
 ADJUNCTS = {
     "pneumocystis_prophylaxis": "Pneumocystis prophylaxis (while the dose is above 20 mg/day)",
@@ -29,7 +30,7 @@ class TestOrderForm(forms.Form):
 
     def __init__(self, *args: Any, content: CaseContent, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["investigations"].choices = [
+        cast(forms.ChoiceField, self.fields["investigations"]).choices = [
             (i["key"], i["name"]) for i in content.investigations
         ]
         self.fields["investigations"].error_messages["invalid_choice"] = (
@@ -53,7 +54,7 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args: Any, content: CaseContent, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["options"].choices = [
+        cast(forms.ChoiceField, self.fields["options"]).choices = [
             (option["key"], option["text"])
             for question in content.questions
             for option in question["options"]
@@ -73,9 +74,9 @@ class DiagnosisForm(forms.Form):
         label="How confident are you in it? (percent)", min_value=0, max_value=100
     )
 
-    def __init__(self, *args: Any, diagnoses: list[dict[str, Any]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, diagnoses: list[DiagnosisEntry], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["primary"].choices = [("", "Choose…")] + [
+        cast(forms.ChoiceField, self.fields["primary"]).choices = [("", "Choose…")] + [
             (d["key"], d["name"]) for d in diagnoses
         ]
         for diagnosis in diagnoses:
@@ -143,7 +144,7 @@ class PlanForm(forms.Form):
     def __init__(self, *args: Any, content: CaseContent, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         therapies = [(t["agent"], t["name"]) for t in content.therapies]
-        self.fields["agent"].choices = therapies
+        cast(forms.ChoiceField, self.fields["agent"]).choices = therapies
         for step in range(1, MAX_TAPER_STEPS + 1):
             self.fields[f"taper_dose_{step}"] = forms.FloatField(
                 label=f"Step {step} dose", required=False
@@ -236,7 +237,8 @@ class PlanForm(forms.Form):
         return [self[name] for name in ADJUNCTS]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for step in range(1, MAX_TAPER_STEPS + 1):
             dose, days = data.get(f"taper_dose_{step}"), data.get(f"taper_days_{step}")
             if (dose is None) != (days is None):

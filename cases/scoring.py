@@ -6,7 +6,7 @@ a fixed vocabulary, ManagementRule.Kind) so educators tune them without touching
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
@@ -374,7 +374,7 @@ def _agent_names(agents: Sequence[str]) -> str:
     return ", ".join(get_agent(name).label.split(",")[0].lower() for name in agents)
 
 
-def rule_check(rule: dict[str, Any], plan: Plan, ideal_weight: float) -> RuleOutcome:
+def rule_check(rule: Mapping[str, Any], plan: Plan, ideal_weight: float) -> RuleOutcome:
     """Apply one management rule to the whole plan: whether it passed, what the plan did."""
     missing = missing_rule_parameters(rule["kind"], rule)
     if missing:
@@ -480,7 +480,7 @@ RULE_LABELS = {
 }
 
 
-def rule_label(rule: dict[str, Any]) -> str:
+def rule_label(rule: Mapping[str, Any]) -> str:
     """The rule in the learner's words, with its numbers filled in."""
     agents = ", ".join(rule["agents"]) if rule["agents"] else "the listed agents"
     return RULE_LABELS[ManagementRule.Kind(rule["kind"])].format(

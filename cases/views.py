@@ -149,8 +149,10 @@ def _refuse(request: HttpRequest, attempt: Attempt, error: str) -> HttpResponse:
 def _presentation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
     """The patient's story without its sources: their titles name the diagnosis, so
     citations wait for the debrief."""
-    asked = {ask.item_key for ask in attempt.history_asks.all()}
+    asks = list(attempt.history_asks.all())
+    asked = {ask.item_key for ask in asks}
     context = _player_context(attempt, Stage.PRESENTATION, **extra)
+    context["latest_ask"] = asks[-1].item_key if asks else None
     context["history"] = [
         {**item, "asked": item["key"] in asked} for item in context["content"].history
     ]
@@ -181,7 +183,14 @@ def _history_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         return render(
             request, "cases/attempt_presentation.html#history", _presentation_context(attempt)
         )
-    return redirect("cases:presentation", pk=attempt.pk)
+    return _page_again(request, "cases:presentation", attempt, "The patient has answered.")
+
+
+def _page_again(request: HttpRequest, name: str, attempt: Attempt, done: str) -> HttpResponse:
+    """Without htmx, the page again with a message saying what happened; site.js moves
+    focus to the result the page marks, as it does after a swap."""
+    messages.success(request, done)
+    return redirect(name, pk=attempt.pk)
 
 
 @login_required
@@ -210,7 +219,8 @@ def _workup_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
 def _workup_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     if request.htmx:
         return render(request, "cases/attempt_workup.html#workup-panel", _workup_context(attempt))
-    return redirect("cases:workup", pk=attempt.pk)
+    done = f"The clock reads hour {attempt.clock_hours}."
+    return _page_again(request, "cases:workup", attempt, done)
 
 
 def _workup_action(
@@ -262,6 +272,9 @@ def _interpretation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
     context = _player_context(attempt, Stage.INTERPRETATION, **extra)
     ordered = {order.investigation_key for order in attempt.test_orders.all()}
     context["questions"] = selectors.question_views(attempt, context["content"], ordered)
+    answers = [question["answer"] for question in context["questions"] if question["answer"]]
+    latest = max(answers, key=lambda answer: answer.pk, default=None)
+    context["latest_answer"] = latest.question_key if latest else None
     return context
 
 
@@ -293,7 +306,7 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def _answer_response(request: HttpRequest, attempt: Attempt, question_key: str) -> HttpResponse:
     """With htmx, the answered question with its explanations; without, the page again."""
     if not request.htmx:
-        return redirect("cases:interpretation", pk=attempt.pk)
+        return _page_again(request, "cases:interpretation", attempt, "Your answer is recorded.")
     context = _interpretation_context(attempt)
     question = next(q for q in context["questions"] if q["key"] == question_key)
     return render(

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.html import format_html
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
 
-from quizzes import bank
+from quizzes import bank, scoring, selectors
+from quizzes.exchange import ExchangeError
+from quizzes.forms import QuestionExportForm, QuestionImportForm
+from quizzes.item_writing import CHECKS
 from quizzes.models import (
     Attempt,
     Choice,
@@ -93,12 +97,140 @@ class QuestionAdmin(admin.ModelAdmin):
     edit to `bank.question_version_create`, which keeps the old row as learners saw it.
     """
 
-    list_display = ["pk", "__str__", "kind", "difficulty", "status", "version"]
+    list_display = ["pk", "__str__", "kind", "difficulty", "status", "version", "checks"]
     list_filter = ["status", "kind", "difficulty", "topics"]
     search_fields = ["stem", "explanation", "references"]
     filter_horizontal = ["topics"]
-    readonly_fields = ["family", "version", "previous_version"]
+    readonly_fields = ["item_writing", "preview", "family", "version", "previous_version"]
     inlines = [ChoiceInline]
+    change_list_template = "admin/quizzes/question/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
+        return super().get_queryset(request).prefetch_related("choices")
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="quizzes_question_import"),
+            path("export/", wrap(self.export_view), name="quizzes_question_export"),
+            path("report/", wrap(self.report_view), name="quizzes_question_report"),
+            path(
+                "<int:question_id>/preview/",
+                wrap(self.preview_view),
+                name="quizzes_question_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Item-writing checks")
+    def checks(self, question: Question) -> str:
+        count = len(question.item_writing_warnings())
+        return f"{count} warning{'s' if count != 1 else ''}" if count else "—"
+
+    @admin.display(description="Item-writing checks")
+    def item_writing(self, question: Question) -> str:
+        if question.pk is None:
+            return "Shown once the question is saved."
+        warnings = question.item_writing_warnings()
+        if not warnings:
+            return "No item-writing flaw found."
+        return format_html_join(
+            "",
+            '<p class="item-warning"><strong>{}</strong>: {}</p>',
+            ((CHECKS[w.code], w.message) for w in warnings),
+        )
+
+    @admin.display(description="Learner's view")
+    def preview(self, question: Question) -> str:
+        if question.pk is None:
+            return "—"
+        url = reverse("admin:quizzes_question_preview", args=[question.pk])
+        return format_html('<a href="{}">Preview as a learner sees it</a>', url)
+
+    def preview_view(self, request: HttpRequest, question_id: int) -> HttpResponse:
+        """The question in the learner's page layout; ticking and checking shows feedback."""
+        question = get_object_or_404(Question.objects.prefetch_related("choices"), pk=question_id)
+        if not self.has_view_permission(request, question):
+            raise PermissionDenied
+        choices = list(question.choices.all())
+        chosen = {int(v) for v in request.GET.getlist("choice") if v.isdigit()}
+        fraction = None
+        if chosen:
+            fraction = scoring.answer_fraction(
+                kind=question.kind,
+                correct_ids=[c.pk for c in choices if c.is_correct],
+                all_ids=[c.pk for c in choices],
+                chosen_ids=chosen,
+            )
+        context = {"question": question, "choices": choices, "chosen": chosen, "fraction": fraction}
+        return render(request, "admin/quizzes/question/preview.html", context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a Moodle XML or GIFT file; the report lists every question's fate."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = QuestionImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > bank.IMPORT_MAX_BYTES:
+                    raise ExchangeError(
+                        f"The file is larger than {bank.IMPORT_MAX_BYTES // 1048576} MB; "
+                        "nothing was imported."
+                    )
+                report = bank.questions_import(
+                    data=upload.read(),
+                    file_format=form.cleaned_data["format"] or None,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except ExchangeError as error:
+                form.add_error("file", str(error))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import questions",
+            "form": form,
+            "report": report,
+        }
+        return render(request, "admin/quizzes/question/import.html", context)
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = QuestionExportForm(request.GET or None)
+        if form.is_valid():
+            file_format = form.cleaned_data["format"]
+            data = bank.questions_export(file_format=file_format, topic=form.cleaned_data["topic"])
+            extension = "xml" if file_format == bank.Format.MOODLE_XML else "txt"
+            response = HttpResponse(
+                data, content_type="application/xml" if extension == "xml" else "text/plain"
+            )
+            response["Content-Disposition"] = f'attachment; filename="question-bank.{extension}"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Export questions",
+            "form": form,
+        }
+        return render(request, "admin/quizzes/question/export.html", context)
+
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        """The bank report for educators: how many questions each check flags, and which."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report, checked = selectors.bank_item_writing()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Item-writing report",
+            "report": report,
+            "rows": [(label, report.counts[code]) for code, label in CHECKS.items()],
+            "flagged": [(q, w) for q, w in checked if w],
+            "labels": CHECKS,
+        }
+        return render(request, "admin/quizzes/question/report.html", context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
         if _superseded(obj):

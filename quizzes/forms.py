@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
+from quizzes.bank import Format
+from quizzes.models import Topic
 from quizzes.services import PRACTICE_MAX_QUESTIONS, Pool
 
 if TYPE_CHECKING:
@@ -39,3 +41,18 @@ class PracticeForm(forms.Form):
         cast(forms.MultipleChoiceField, self.fields["topics"]).choices = [
             (str(topic.pk), f"{topic} ({topic.question_count})") for topic in topics
         ]
+
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(help_text="A Moodle XML (.xml) or GIFT (.txt, .gift) file, up to 5 MB.")
+    format = forms.ChoiceField(
+        choices=[("", "Recognise from the content"), *Format.CHOICES], required=False
+    )
+    dry_run = forms.BooleanField(required=False, label="Dry run: show the report, import nothing")
+
+
+class QuestionExportForm(forms.Form):
+    format = forms.ChoiceField(choices=Format.CHOICES)
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(), required=False, empty_label="Every topic"
+    )

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
+from quizzes import item_writing
+
 
 class TopicManager(models.Manager["Topic"]):
     """A topic prints as "Parent > Child", so every query brings the parent along.
@@ -132,6 +134,18 @@ class Question(models.Model):
     @property
     def allows_several_choices(self) -> bool:
         return self.kind == self.Kind.MULTIPLE
+
+    def item_writing_warnings(self) -> list[item_writing.Warning]:
+        """The item-writing flaws of this version (uses prefetched choices when present)."""
+        return item_writing.question_warnings(
+            kind=self.kind,
+            stem=self.stem,
+            difficulty=self.difficulty,
+            options=[
+                item_writing.CheckedOption(choice.text, choice.is_correct)
+                for choice in self.choices.all()
+            ],
+        )
 
     def reference_list(self) -> list[str]:
         return [line.strip() for line in self.references.splitlines() if line.strip()]

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from edu_site.models import User
+from quizzes import item_writing
 from quizzes.models import Attempt, Choice, Question, Quiz, Response, ReviewCard, Topic
 
 if TYPE_CHECKING:
@@ -236,3 +237,23 @@ def quiz_progress(
         ][:WEAKEST_TOPICS_SHOWN],
         "quiz_due_count": review_cards_due(user=user).count(),
     }
+
+
+def bank_item_writing(
+    *, topic: Topic | None = None
+) -> tuple[item_writing.BankReport, list[tuple[Question, list[item_writing.Warning]]]]:
+    """The item-writing report over the bank's current versions (retired ones left out).
+
+    Two queries however large the bank: the questions, then all their choices.
+    """
+    questions = (
+        Question.objects.exclude(status=Question.Status.RETIRED)
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order", "pk")))
+        .order_by("pk")
+    )
+    if topic is not None:
+        questions = questions.filter(
+            topics__in=[topic.pk, *topic.children.values_list("pk", flat=True)]
+        ).distinct()
+    checked = [(question, question.item_writing_warnings()) for question in questions]
+    return item_writing.bank_report(warnings for _, warnings in checked), checked

@@ -101,14 +101,23 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 def _after_attempt_post(
-    request: HttpRequest, attempt: Attempt, position: int | None, error: str = ""
+    request: HttpRequest,
+    attempt: Attempt,
+    position: int | None,
+    error: str = "",
+    *,
+    focus_flag: bool = False,
 ) -> HttpResponse:
+    """The question again: a fragment for htmx, else a redirect to its page.
+
+    ``focus_flag`` keeps keyboard focus on the flag button the learner just pressed.
+    """
     if not request.htmx:
         if error:
             messages.error(request, error)
         return redirect(_attempt_url(attempt, position))
     context = _attempt_context(request, attempt, position)
-    context["error"] = error
+    context.update(error=error, focus_flag=focus_flag)
     return render(request, "quizzes/attempt.html#attempt-body", context)
 
 
@@ -153,13 +162,21 @@ def response_flag(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return _closed_redirect(request, attempt)
     except services.QuizError as error:
         return _after_attempt_post(request, attempt, position, str(error))
-    return _after_attempt_post(request, attempt, position)
+    return _after_attempt_post(request, attempt, position, focus_flag=True)
 
 
 @login_required
 @require_POST
 def attempt_finish(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Hand in; with questions unanswered or flagged, first a page that lists them and
+    asks again (a plain form, so it works without JavaScript)."""
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+    if attempt.is_open and request.POST.get("confirm") != "yes":
+        responses = selectors.attempt_responses(attempt=attempt)
+        unsure = [r for r in responses if not r.is_answered or r.flagged]
+        if unsure:
+            context = {"attempt": attempt, "quiz": attempt.quiz, "unsure": unsure}
+            return render(request, "quizzes/confirm_finish.html", context)
     try:
         services.attempt_finish(attempt=attempt)
     except services.QuizError as error:
@@ -190,6 +207,7 @@ def results_context(attempt: Attempt) -> dict:
         "attempt": attempt,
         "quiz": attempt.quiz,
         "responses": responses,
+        "flagged": [response for response in responses if response.flagged],
         "peers_min_learners": selectors.PEERS_MIN_LEARNERS,
         "shows_answers": attempt.quiz.review_shows != Quiz.ReviewShows.SCORE,
         "shows_explanations": attempt.quiz.review_shows == Quiz.ReviewShows.EVERYTHING,

@@ -6,7 +6,7 @@ benchmarks without settings. See docs/engine.md for the model and its sources.
 
 from .agents import AGENTS, Action, Agent, DoseRange, DoseUnit, get_agent
 from .builtins import PLANS, PROFILES, Profile, get_plan, get_profile
-from .cohort import CohortSummary, member_seeds, summarize_cohort
+from .cohort import CohortSummary, member_seeds, simulate_cohort, summarize_cohort
 from .narrative import EventKind
 from .parameters import Parameters
 from .patient import (
@@ -66,5 +66,6 @@ __all__ = [
     "recommended_plan",
     "revise",
     "simulate",
+    "simulate_cohort",
     "summarize_cohort",
 ]

@@ -55,6 +55,25 @@ MILD_RANGES = {
     "pao2_mmhg": (72.0, 95.0),
     "crp_mg_dl": (1.0, 10.0),
 }
+FULMINANT_RANGES = {
+    **TYPICAL_RANGES,
+    "fvc_pct": (35.0, 60.0),
+    "fev1_pct": (40.0, 65.0),
+    "dlco_pct": (25.0, 45.0),
+    "spo2_pct": (78.0, 88.0),
+    "pao2_mmhg": (45.0, 60.0),
+    "crp_mg_dl": (10.0, 30.0),
+    "days_since_onset": (5.0, 21.0),
+}
+PNEUMONIA_RANGES = {
+    **TYPICAL_RANGES,
+    "crp_mg_dl": (8.0, 30.0),
+    "leukocytes_per_ul": (11000.0, 22000.0),
+    "days_since_onset": (2.0, 10.0),
+}
+EOSINOPHILIC_RANGES = {**TYPICAL_RANGES, "eosinophils_per_ul": (1000.0, 4000.0)}
+SLOW_RANGES = {**TYPICAL_RANGES, "days_since_onset": (30.0, 55.0)}
+"""Mimics that grow over weeks (tumours), within the 2-month window of the typical profile."""
 AIRSPACE_MIX = (
     (ImagingPattern.CONSOLIDATION, 0.8),
     (ImagingPattern.GROUND_GLASS, 0.12),
@@ -157,16 +176,68 @@ PROFILES: dict[str, Profile] = {
             "fulminant-op",
             "Rapidly progressive OP needing high-flow oxygen (NEJM).",
             Disease.FULMINANT_OP,
-            {
-                **TYPICAL_RANGES,
-                "fvc_pct": (35.0, 60.0),
-                "fev1_pct": (40.0, 65.0),
-                "dlco_pct": (25.0, 45.0),
-                "spo2_pct": (78.0, 88.0),
-                "pao2_mmhg": (45.0, 60.0),
-                "crp_mg_dl": (10.0, 30.0),
-                "days_since_onset": (5.0, 21.0),
-            },
+            FULMINANT_RANGES,
+        ),
+        Profile(
+            "focal-op",
+            "A solitary lesion, often found by chance; resection is usually curative (NEJM).",
+            Disease.FOCAL_OP,
+            MILD_RANGES,
+            extent=Extent.FOCAL,
+            patterns=((ImagingPattern.NODULAR, 1.0),),
+        ),
+        Profile(
+            "cicatricial-op",
+            "OP with dense fibrosis in the airspaces and linear bands; more recalcitrant (NEJM).",
+            Disease.CICATRICIAL_OP,
+            TYPICAL_RANGES,
+            patterns=((ImagingPattern.RETICULAR, 1.0),),
+        ),
+        Profile(
+            "secondary-op",
+            "Secondary OP in connective-tissue disease (NEJM Table 1).",
+            Disease.SECONDARY_OP,
+            TYPICAL_RANGES,
+            secondary_cause=SecondaryCause.CONNECTIVE_TISSUE_DISEASE,
+        ),
+        Profile(
+            "drug-induced-op",
+            "Secondary OP whose cause is a drug still being taken (amiodarone, nitrofurantoin, "
+            "methotrexate; NEJM Table 1).",
+            Disease.SECONDARY_OP,
+            TYPICAL_RANGES,
+            secondary_cause=SecondaryCause.DRUG,
+        ),
+        Profile(
+            "community-acquired-pneumonia",
+            "A bacterial pneumonia presenting like OP: the main mimic (NEJM).",
+            Disease.COMMUNITY_ACQUIRED_PNEUMONIA,
+            PNEUMONIA_RANGES,
+        ),
+        Profile(
+            "chronic-eosinophilic-pneumonia",
+            "Peripheral opacities with blood eosinophilia (NEJM differential).",
+            Disease.CHRONIC_EOSINOPHILIC_PNEUMONIA,
+            EOSINOPHILIC_RANGES,
+        ),
+        Profile(
+            "hypersensitivity-pneumonitis",
+            "Opacities from an inhaled exposure that continues (NEJM differential).",
+            Disease.HYPERSENSITIVITY_PNEUMONITIS,
+            TYPICAL_RANGES,
+            patterns=((ImagingPattern.GROUND_GLASS, 1.0),),
+        ),
+        Profile(
+            "invasive-mucinous-adenocarcinoma",
+            "Multifocal consolidation with air bronchograms that is a cancer (NEJM differential).",
+            Disease.INVASIVE_MUCINOUS_ADENOCARCINOMA,
+            SLOW_RANGES,
+        ),
+        Profile(
+            "lymphoma",
+            "Pulmonary lymphoma with patchy consolidation (NEJM differential).",
+            Disease.LYMPHOMA,
+            SLOW_RANGES,
         ),
     )
 }
@@ -190,6 +261,27 @@ def prednisone_standard(start_day: int = 0) -> Order:
     return Order(
         "prednisone", 0.75, DoseUnit.MG_PER_KG_PER_DAY, start_day, 28, taper=STANDARD_TAPER
     )
+
+
+def prednisone_scaled(dose: float, unit: DoseUnit = DoseUnit.MG_PER_KG_PER_DAY) -> Order:
+    """The standard course's shape started at ``dose``: every step scaled by dose / 0.75."""
+    scale = dose / 0.75
+    taper = tuple(TaperStep(round(step.dose * scale, 4), step.days) for step in STANDARD_TAPER)
+    return Order("prednisone", dose, unit, 0, 28, taper=taper)
+
+
+def prednisone_course(steps: tuple[tuple[float, int], ...], start_day: int = 0) -> Order:
+    """Prednisone in mg/kg/day: the first (dose, days) pair at full dose, the rest a taper."""
+    (dose, days), *rest = steps
+    taper = tuple(TaperStep(step_dose, step_days) for step_dose, step_days in rest)
+    return Order("prednisone", dose, DoseUnit.MG_PER_KG_PER_DAY, start_day, days, taper=taper)
+
+
+AZATHIOPRINE_FROM_DAY_0 = (
+    Order("azathioprine", 50.0, DoseUnit.MG_PER_DAY, 0, 14),
+    Order("azathioprine", 1.5, DoseUnit.MG_PER_KG_PER_DAY, 14, 168),
+)
+"""NEJM: start at 50 mg/day and raise over 2-4 weeks; 1.5 mg/kg/day to six months."""
 
 
 PLANS: dict[str, Plan] = {
@@ -216,6 +308,84 @@ PLANS: dict[str, Plan] = {
             "prednisone-standard-no-pjp",
         ),
         Plan((Order("clarithromycin", 1000.0, DoseUnit.MG_PER_DAY, 0, 91),), name="clarithromycin"),
+        Plan((prednisone_scaled(0.25),), FULL_ADJUNCTS, "prednisone-0.25-mg-kg"),
+        Plan((prednisone_scaled(0.5),), FULL_ADJUNCTS, "prednisone-0.5-mg-kg"),
+        Plan((prednisone_scaled(1.0),), FULL_ADJUNCTS, "prednisone-1-mg-kg"),
+        Plan((prednisone_scaled(5.0, DoseUnit.MG_PER_DAY),), FULL_ADJUNCTS, "prednisone-5-mg"),
+        Plan((prednisone_scaled(10.0, DoseUnit.MG_PER_DAY),), FULL_ADJUNCTS, "prednisone-10-mg"),
+        Plan(
+            (prednisone_course(((0.75, 28), (0.5, 28), (0.25, 35))),),
+            FULL_ADJUNCTS,
+            "prednisone-3-months",
+        ),
+        Plan(
+            (prednisone_course(((0.75, 28), (0.5, 28), (0.25, 70), (0.125, 56))),),
+            FULL_ADJUNCTS,
+            "prednisone-6-months",
+        ),
+        Plan(
+            (prednisone_course(((0.75, 28), (0.5, 28), (0.25, 126), (0.125, 182), (0.0625, 183))),),
+            FULL_ADJUNCTS,
+            "prednisone-18-months",
+        ),
+        Plan(
+            (prednisone_course(((1.0, 365),)),),
+            FULL_ADJUNCTS,
+            "prednisone-1-mg-kg-year-abrupt-stop",
+        ),
+        Plan(
+            (prednisone_course(((0.75, 42),)),),
+            FULL_ADJUNCTS,
+            "prednisone-6-weeks-abrupt-stop",
+        ),
+        Plan(
+            (prednisone_course(((0.75, 42), (0.5, 14), (0.25, 28), (0.125, 28), (0.0625, 28))),),
+            FULL_ADJUNCTS,
+            "prednisone-6-weeks-tapered",
+        ),
+        Plan(
+            (Order("prednisone", 8.0, DoseUnit.MG_PER_DAY, 0, 365),),
+            FULL_ADJUNCTS,
+            "prednisone-8-mg-year",
+        ),
+        Plan(
+            (
+                Order(
+                    "prednisone",
+                    20.0,
+                    DoseUnit.MG_PER_DAY,
+                    0,
+                    28,
+                    (TaperStep(10.0, 28), TaperStep(5.0, 28)),
+                ),
+            ),
+            FULL_ADJUNCTS,
+            "relapse-prednisone-20-mg",
+        ),
+        Plan(
+            (prednisone_course(((0.5, 28), (0.25, 28), (0.125, 28))),),
+            FULL_ADJUNCTS,
+            "relapse-prednisone-0.5-mg-kg",
+        ),
+        Plan(
+            (prednisone_standard(), *AZATHIOPRINE_FROM_DAY_0),
+            FULL_ADJUNCTS,
+            "prednisone-standard-with-azathioprine",
+        ),
+        Plan(
+            (
+                prednisone_standard(),
+                Order("cyclophosphamide", 1.5, DoseUnit.MG_PER_KG_PER_DAY, 0, 182),
+            ),
+            FULL_ADJUNCTS,
+            "prednisone-standard-with-cyclophosphamide",
+        ),
+        Plan((Order("antibiotics", start_day=0, duration_days=7),), name="antibiotics"),
+        Plan(
+            (prednisone_standard(), Order("stop_culprit")),
+            FULL_ADJUNCTS,
+            "prednisone-standard-and-stop-drug",
+        ),
         Plan((Order("observation"),), name="observation"),
         Plan(
             (

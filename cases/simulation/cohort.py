@@ -7,20 +7,35 @@ Member ``i`` of a cohort is reproducible on its own: see :func:`member_seeds`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from .builtins import Profile, get_plan, get_profile
-from .model import Course, Happening, Occurrence, Phase, RandomDraws, run_course
+from .model import (
+    SERIOUS_ADVERSE,
+    STEROID_HARMS,
+    Course,
+    Happening,
+    Occurrence,
+    Phase,
+    RandomDraws,
+    run_course,
+)
 from .parameters import Parameters
-from .plan import Plan, plan_history
+from .patient import Patient
+from .plan import HORIZON_DAYS, Plan, PlanRevision, plan_history
 from .timeline import schedule_for
 
 RADIOLOGY_CHECK_DAY = 91.0
 """Three months, in days (NEJM: radiologic resolution within 3 months)."""
 EARLY_DEATH_DAYS = 60.0
 RECOVERED = frozenset({Phase.CLEARED, Phase.CURED})
+PERSISTENT = frozenset({Phase.ACTIVE, Phase.RESIDUAL})
+"""Still with active disease, or with lasting symptoms or function loss (GARD's third)."""
+BONE_HARMS = frozenset({Happening.FRACTURE, Happening.AVASCULAR_NECROSIS})
+DISEASE_DEATHS = frozenset({Happening.DEATH_DISEASE, Happening.DEATH_UNDERLYING})
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,31 @@ class CohortSummary:
     clarithromycin plan these are the patients who then need steroids (SUM-MX)."""
     spontaneous_improvement: float
     """First improvement in the first year came with no disease-directed treatment in force."""
+    relapse_5y: float = 0.0
+    """At least one relapse in the five years."""
+    death_after_day_60: float = 0.0
+    """Death from any cause on day 60 or later."""
+    persistent_disease_1y: float = 0.0
+    """Alive on day 365 and still with active disease or a lasting abnormality (symptoms,
+    function loss or shadows)."""
+    any_steroid_harm: float = 0.0
+    """At least one glucocorticoid harm: hyperglycaemia, hypertension, myopathy, fracture,
+    avascular necrosis, adrenal insufficiency or Pneumocystis."""
+    fracture_or_avn_5y: float = 0.0
+    """An osteoporotic fracture or avascular necrosis in the five years."""
+    adrenal_insufficiency: float = 0.0
+    """Adrenal insufficiency after a suppressive steroid course stopped at once."""
+    serious_adverse_event: float = 0.0
+    """A harm of a non-steroid agent (marrow suppression, liver injury, bladder bleeding) or
+    a serious infection other than Pneumocystis."""
+    median_cumulative_prednisone_mg: float = 0.0
+    """Median prednisone-equivalent milligrams given over five years (or until death)."""
+    mean_active_disease_days: float = 0.0
+    """Mean days spent with active disease in the five years, up to death."""
+    disease_death_5y: float = 0.0
+    """Death from the disease itself or the illness behind it, in the five years."""
+    disease_death_after_day_60: float = 0.0
+    """Death from the disease itself or the illness behind it on day 60 or later."""
 
     def to_dict(self) -> dict[str, float | int | None]:
         return asdict(self)
@@ -75,19 +115,56 @@ def summarize_cohort(
     params: Parameters | None = None,
 ) -> CohortSummary:
     """Simulate ``patients`` members of ``profile`` under ``plan`` and summarise them."""
-    if isinstance(patients, bool) or not isinstance(patients, int) or not 1 <= patients <= 10**6:
-        raise ValueError(f"patients must be a whole number between 1 and 1000000, not {patients!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a whole number of at least 0, not {seed!r}")
+    _check_count(patients)
+    _check_seed(seed)
     profile = get_profile(profile) if isinstance(profile, str) else profile
-    history = plan_history(get_plan(plan) if isinstance(plan, str) else plan)
+    seeds = member_seeds(seed, patients)
+    members = [profile.sample(member_seed) for member_seed in seeds]
+    return _run_members(
+        members, seeds, get_plan(plan) if isinstance(plan, str) else plan, seed, params
+    )
+
+
+def simulate_cohort(
+    patients: Sequence[Patient],
+    plan: Plan | Sequence[PlanRevision],
+    seed: int,
+    params: Parameters | None = None,
+) -> CohortSummary:
+    """Summarise an explicit list of patients (a case's own) under one plan or plan history.
+
+    Patient ``i`` is simulated with ``member_seeds(seed, len(patients))[i]``, as in
+    :func:`summarize_cohort`, so two plans given the same patients and seed share every draw.
+    """
+    _check_count(len(patients))
+    _check_seed(seed)
+    return _run_members(list(patients), member_seeds(seed, len(patients)), plan, seed, params)
+
+
+def _run_members(
+    members: list[Patient],
+    seeds: list[int],
+    plan: Plan | Sequence[PlanRevision],
+    seed: int,
+    params: Parameters | None,
+) -> CohortSummary:
+    history = plan_history(plan)
     params = params or Parameters()
     courses = []
-    for member_seed in member_seeds(seed, patients):
-        patient = profile.sample(member_seed)
+    for patient, member_seed in zip(members, seeds, strict=True):
         segments = schedule_for(patient, history, params)
         courses.append(run_course(patient, segments, RandomDraws.from_seed(member_seed), params))
     return _summarize(courses, seed, params)
+
+
+def _check_count(patients: object) -> None:
+    if isinstance(patients, bool) or not isinstance(patients, int) or not 1 <= patients <= 10**6:
+        raise ValueError(f"patients must be a whole number between 1 and 1000000, not {patients!r}")
+
+
+def _check_seed(seed: object) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a whole number of at least 0, not {seed!r}")
 
 
 def _summarize(courses: list[Course], seed: int, params: Parameters) -> CohortSummary:
@@ -100,6 +177,7 @@ def _summarize(courses: list[Course], seed: int, params: Parameters) -> CohortSu
     first_relapses = [course.first(Happening.RELAPSE) for course in courses]
     relapsed = [relapse for relapse in first_relapses if relapse is not None]
     deaths = [course.death_time for course in courses]
+    year = params.first_year_days
     return CohortSummary(
         patients=count,
         seed=seed,
@@ -133,7 +211,45 @@ def _summarize(courses: list[Course], seed: int, params: Parameters) -> CohortSu
                 for first in firsts
             ]
         ),
+        relapse_5y=share([relapse is not None for relapse in first_relapses]),
+        death_after_day_60=share(
+            [death is not None and death >= EARLY_DEATH_DAYS for death in deaths]
+        ),
+        persistent_disease_1y=share([course.phase_at(year) in PERSISTENT for course in courses]),
+        any_steroid_harm=share([_any(course, STEROID_HARMS) for course in courses]),
+        fracture_or_avn_5y=share([_any(course, BONE_HARMS) for course in courses]),
+        adrenal_insufficiency=share(
+            [_any(course, frozenset({Happening.ADRENAL_INSUFFICIENCY})) for course in courses]
+        ),
+        serious_adverse_event=share([_any(course, SERIOUS_ADVERSE) for course in courses]),
+        median_cumulative_prednisone_mg=round(
+            float(np.median([course.prednisone_mg for course in courses])), 1
+        ),
+        disease_death_5y=share([_disease_death(course) is not None for course in courses]),
+        disease_death_after_day_60=share(
+            [(_disease_death(course) or 0.0) >= EARLY_DEATH_DAYS for course in courses]
+        ),
+        mean_active_disease_days=round(sum(_active_days(course) for course in courses) / count, 1),
     )
+
+
+def _any(course: Course, happenings: frozenset[Happening]) -> bool:
+    return any(occurrence.happening in happenings for occurrence in course.occurrences)
+
+
+def _disease_death(course: Course) -> float | None:
+    death = course.occurrences[-1] if course.death_time is not None else None
+    return death.time if death is not None and death.happening in DISEASE_DEATHS else None
+
+
+def _active_days(course: Course) -> float:
+    """Days in the active phase over the five years, stopping at death."""
+    total = 0.0
+    ends = [time for time, _ in course.phases[1:]] + [float(HORIZON_DAYS)]
+    for (start, phase), end in zip(course.phases, ends, strict=True):
+        if phase is Phase.ACTIVE:
+            total += min(end, HORIZON_DAYS) - start
+    return total
 
 
 def _by(occurrence: Occurrence | None, day: float) -> bool:

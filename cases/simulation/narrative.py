@@ -1,16 +1,19 @@
 """Learner-facing sentences for model events, each tagged with the source behind the rule.
 
 The facts come from the sources; the wording is ours. Keep sentences short, concrete and free
-of hints about the true diagnosis beyond what the patient's course itself reveals.
+of hints about the true diagnosis beyond what the patient's course itself reveals: a sentence a
+mimic can produce (eosinophilic pneumonia improving on steroids) must not name organizing
+pneumonia. Every disease, cause and happening has its entry; a missing one raises.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from .diseases import behaviour_for
 from .model import Happening, Occurrence
 from .parameters import Parameters
-from .patient import Disease, Patient
+from .patient import Disease, Patient, SecondaryCause
 from .sources import Source
 
 
@@ -34,6 +37,7 @@ DECISION_POINTS = frozenset(
         Happening.NO_IMPROVEMENT,
         Happening.WORSENING,
         Happening.PNEUMOCYSTIS,
+        Happening.ADRENAL_INSUFFICIENCY,
     }
 )
 """Happenings that call for the learner to rethink the plan: a relapse, no response to
@@ -42,8 +46,7 @@ treatment, or an admission (NEJM, SUM-MX). The case player stops the course at e
 IMPROVEMENT_BY_THERAPY: dict[str, Narration] = {
     "glucocorticoid": (
         EventKind.SYMPTOM_CHANGE,
-        "Cough and breathlessness ease and the fever settles: the steroid is taking effect, "
-        "as it usually does within a few days in organizing pneumonia.",
+        "Cough and breathlessness ease and the fever settles: the steroid is taking effect.",
         Source.NEJM,
     ),
     "macrolide": (
@@ -68,8 +71,7 @@ IMPROVEMENT_BY_THERAPY: dict[str, Narration] = {
     ),
     "none": (
         EventKind.SYMPTOM_CHANGE,
-        "Without any treatment the patient reports feeling better; a minority of mild cases "
-        "settle on their own.",
+        "Without disease-directed treatment the patient reports feeling better.",
         Source.SUM_MX,
     ),
 }
@@ -90,7 +92,7 @@ FIXED_NARRATION: dict[Happening, Narration] = {
     Happening.IMAGING_RESIDUAL: (
         EventKind.IMAGING_CHANGE,
         "The follow-up CT improves but some shadows remain, and breathing tests stay below "
-        "normal: a lasting abnormality, as seen in about a third of patients.",
+        "normal: a lasting abnormality.",
         Source.GARD,
     ),
     Happening.RESECTION_CURE: (
@@ -108,6 +110,35 @@ FIXED_NARRATION: dict[Happening, Narration] = {
         EventKind.HOSPITALIZATION,
         "New fever, dry cough and falling oxygen levels: Pneumocystis pneumonia, a risk of "
         "prednisone above 20 mg a day without prophylaxis.",
+        Source.NEJM,
+    ),
+    Happening.ADRENAL_INSUFFICIENCY: (
+        EventKind.HOSPITALIZATION,
+        "Days after the prednisone stopped the patient is exhausted, dizzy on standing and "
+        "vomiting, with low blood pressure and sodium: adrenal insufficiency, because weeks of "
+        "high-dose steroid were stopped at once instead of tapered.",
+        Source.SUM_MX,
+    ),
+    Happening.SERIOUS_INFECTION: (
+        EventKind.HOSPITALIZATION,
+        "High fever and rigors: a serious bacterial infection needing admission and "
+        "intravenous antibiotics, a risk of immunosuppressive treatment.",
+        Source.SUM_MX,
+    ),
+    Happening.CYTOPENIA: (
+        EventKind.ADVERSE_EVENT,
+        "A blood count shows the white cells have fallen dangerously low: marrow suppression "
+        "from the immunosuppressant, which has to be stopped or reduced.",
+        Source.NEJM,
+    ),
+    Happening.HEPATOTOXICITY: (
+        EventKind.ADVERSE_EVENT,
+        "Liver enzymes climb to several times normal: liver injury from azathioprine.",
+        Source.NEJM,
+    ),
+    Happening.HEMORRHAGIC_CYSTITIS: (
+        EventKind.ADVERSE_EVENT,
+        "Blood in the urine: haemorrhagic cystitis, a bladder harm of cyclophosphamide.",
         Source.NEJM,
     ),
     Happening.MYOPATHY: (
@@ -128,18 +159,12 @@ FIXED_NARRATION: dict[Happening, Narration] = {
     ),
     Happening.DEATH_BACKGROUND: (
         EventKind.DEATH,
-        "The patient dies of an unrelated illness; most deaths after COP are not caused by it.",
+        "The patient dies of an unrelated illness.",
         Source.NEJM,
     ),
     Happening.DEATH_PNEUMOCYSTIS: (
         EventKind.DEATH,
         "Despite treatment the Pneumocystis pneumonia is fatal.",
-        Source.NEJM,
-    ),
-    Happening.DEATH_UNDERLYING: (
-        EventKind.DEATH,
-        "The patient dies of the illness behind the organizing pneumonia; deaths are more "
-        "common in secondary forms for this reason.",
         Source.NEJM,
     ),
 }
@@ -172,19 +197,42 @@ MONITORED_HARMS: dict[Happening, tuple[Narration, Narration]] = {
     ),
 }
 
-DEATH_FROM_DISEASE: dict[Disease, str] = {
+DEATH_FROM_DISEASE: dict[Disease, str | None] = {
+    Disease.TYPICAL_COP: None,
+    Disease.MILD_COP: None,
+    Disease.FOCAL_OP: None,
+    Disease.CICATRICIAL_OP: None,
+    Disease.SECONDARY_OP: None,
+    Disease.CHRONIC_EOSINOPHILIC_PNEUMONIA: None,
+    Disease.HYPERSENSITIVITY_PNEUMONITIS: None,
     Disease.FULMINANT_OP: (
         "Respiratory failure progresses despite ventilation and the patient dies; this is how "
         "fulminant organizing pneumonia kills, usually within weeks of admission."
     ),
     Disease.COMMUNITY_ACQUIRED_PNEUMONIA: (
-        "The untreated bacterial pneumonia overwhelms the patient, who dies of sepsis."
+        "The bacterial pneumonia, never given antibiotics, overwhelms the patient, who dies "
+        "of sepsis."
+    ),
+    Disease.INVASIVE_MUCINOUS_ADENOCARCINOMA: (
+        "The opacities kept spreading because they were an invasive mucinous adenocarcinoma, "
+        "not organizing pneumonia; the patient dies of the cancer."
+    ),
+    Disease.LYMPHOMA: (
+        "The opacities kept growing because they were a pulmonary lymphoma, not organizing "
+        "pneumonia; the patient dies of the lymphoma."
     ),
 }
-MALIGNANCY_DEATH = (
-    "The lesions kept growing because they were never organizing pneumonia; the patient dies "
-    "of the tumour."
-)
+"""The death each disease itself causes; None for a disease that does not kill by itself
+(deaths then come from other causes). A disease missing from the table raises."""
+DEATH_FROM_CAUSE: dict[SecondaryCause, str | None] = {
+    SecondaryCause.DRUG: None,
+    SecondaryCause.INFECTION: None,
+    SecondaryCause.CONNECTIVE_TISSUE_DISEASE: (
+        "The patient dies of the connective-tissue disease behind the lung disease; deaths "
+        "in secondary organizing pneumonia mostly come from the underlying illness."
+    ),
+}
+"""The death the illness behind a secondary OP causes (None: the cause is no illness)."""
 
 
 CLEARING: tuple[Narration, Narration] = (
@@ -208,7 +256,7 @@ def narrate(occurrence: Occurrence, patient: Patient, params: Parameters) -> tup
         return CLEARING
     if occurrence.happening is Happening.NON_RESPONSE:
         return (_non_response(params),)
-    return (_narrate_one(occurrence, patient),)
+    return (_narrate_one(occurrence, patient, params),)
 
 
 def _non_response(params: Parameters) -> Narration:
@@ -223,57 +271,111 @@ def _non_response(params: Parameters) -> Narration:
     )
 
 
-def _narrate_one(occurrence: Occurrence, patient: Patient) -> Narration:
+def disease_death_text(disease: Disease) -> str | None:
+    """The sentence for a death the disease itself causes; a disease without an entry raises."""
+    try:
+        return DEATH_FROM_DISEASE[disease]
+    except KeyError:
+        raise ValueError(f"no death narration is defined for disease {disease!r}") from None
+
+
+def cause_death_text(cause: SecondaryCause) -> str | None:
+    try:
+        return DEATH_FROM_CAUSE[cause]
+    except KeyError:
+        raise ValueError(f"no death narration is defined for cause {cause!r}") from None
+
+
+def _narrate_one(occurrence: Occurrence, patient: Patient, params: Parameters) -> Narration:
     happening = occurrence.happening
     if happening is Happening.IMPROVEMENT:
         return IMPROVEMENT_BY_THERAPY[occurrence.therapy]
     if happening is Happening.RELAPSE:
-        return _relapse(occurrence, patient)
-    if happening is Happening.DEATH_DISEASE:
-        text = DEATH_FROM_DISEASE.get(patient.disease, MALIGNANCY_DEATH)
-        return EventKind.DEATH, text, Source.NEJM
+        return _relapse(occurrence, patient, params)
+    if happening in (Happening.DEATH_DISEASE, Happening.DEATH_UNDERLYING):
+        return EventKind.DEATH, _death_text(happening, patient), Source.NEJM
     if happening in MONITORED_HARMS:
         caught, missed = MONITORED_HARMS[happening]
         return caught if occurrence.therapy == "monitored" else missed
     return FIXED_NARRATION[happening]
 
 
-def _relapse(occurrence: Occurrence, patient: Patient) -> Narration:
-    if patient.disease is Disease.SECONDARY_OP or (
-        patient.disease is Disease.HYPERSENSITIVITY_PNEUMONITIS
-    ):
+def _death_text(happening: Happening, patient: Patient) -> str:
+    """The patient's own cause of death; a cause the patient does not have is an error."""
+    if happening is Happening.DEATH_DISEASE:
+        text = disease_death_text(patient.disease)
+    else:
+        text = (
+            None if patient.secondary_cause is None else cause_death_text(patient.secondary_cause)
+        )
+    if text is None:
+        raise ValueError(f"{patient.disease} cannot cause {happening}")
+    return text
+
+
+def _relapse(occurrence: Occurrence, patient: Patient, params: Parameters) -> Narration:
+    has_cause = behaviour_for(patient).removable_cause is not None
+    if occurrence.cause_present:
         return (
             EventKind.RELAPSE,
-            "The symptoms and opacities come back. While its cause is still present, secondary "
-            "organizing pneumonia tends to recur.",
+            "The symptoms and opacities come back while their trigger is still present; as "
+            "long as it remains, the disease tends to recur.",
             Source.SUM_DX,
         )
-    if occurrence.steroid_mg == 0:
+    cause = " The trigger was removed, so this is the disease's own course." if has_cause else ""
+    dose = occurrence.steroid_mg
+    if occurrence.days_off_treatment is not None:
+        since = how_long(occurrence.days_off_treatment)
         return (
             EventKind.RELAPSE,
-            "Weeks after stopping treatment the cough returns and CT shows new patches: a "
-            "relapse, most likely when treatment ends early.",
+            f"{since} after treatment stopped the cough returns and CT shows new patches: a "
+            f"relapse, most likely when treatment ends early or stops abruptly.{cause}",
             Source.MSD,
+        )
+    if dose == 0:
+        return (
+            EventKind.RELAPSE,
+            f"The cough returns and CT shows new patches: a relapse.{cause}",
+            Source.NEJM,
+        )
+    if dose <= params.low_dose_threshold_mg:
+        return (
+            EventKind.RELAPSE,
+            f"On {dose:.0f} mg of prednisone a day the breathlessness returns and new opacities "
+            f"appear: a relapse, typical once the dose falls to 15 mg or less.{cause}",
+            Source.NEJM,
         )
     return (
         EventKind.RELAPSE,
-        f"On {occurrence.steroid_mg:.0f} mg of prednisone a day the breathlessness returns and "
-        "new opacities appear: a relapse, typical once the dose falls to 15 mg or less.",
+        f"Despite {dose:.0f} mg of prednisone a day the breathlessness returns and new "
+        f"opacities appear: a relapse.{cause}",
         Source.NEJM,
     )
+
+
+def how_long(days: float) -> str:
+    """A duration in the unit a clinician would say it in: days, weeks or months."""
+    whole_days = max(1, round(days))
+    if whole_days < 14:
+        return f"{whole_days} day{'s' if whole_days > 1 else ''}"
+    if whole_days < 91:
+        return f"{round(whole_days / 7)} weeks"
+    months = round(whole_days / 30.4)
+    return f"{months} months" if months < 24 else f"{whole_days / 365:.1f} years"
 
 
 def presentation(patient: Patient) -> list[Narration]:
     """Events on day 0: the admission labs, and admission itself for fulminant disease."""
     labs = (
         EventKind.LAB_RESULT,
-        f"Admission bloods: CRP {patient.crp_mg_dl:.1f} mg/dL, ESR {patient.esr_mm_h:.0f} mm/h, "
+        f"Bloods at presentation: CRP {patient.crp_mg_dl:.1f} mg/dL, "
+        f"ESR {patient.esr_mm_h:.0f} mm/h, "
         f"leukocytes {patient.leukocytes_per_ul:.0f}/µL, eosinophils "
         f"{patient.eosinophils_per_ul:.0f}/µL. Inflammatory markers are often raised but do not "
         "make the diagnosis.",
         Source.NEJM,
     )
-    if patient.disease is not Disease.FULMINANT_OP:
+    if not behaviour_for(patient).admitted_at_presentation:
         return [labs]
     admission = (
         EventKind.HOSPITALIZATION,

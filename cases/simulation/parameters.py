@@ -20,6 +20,7 @@ def _param(default: float, source: Source, reason: str) -> Any:
 
 
 NOT_SOURCED = "not in the sources; chosen to meet §15 "
+OURS = "not in the sources: ours, chosen to meet §16 "
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,26 @@ class Parameters:
     full_potency_prednisone_mg: float = _param(
         20.0,
         Source.NEJM,
-        "Prednisone mg/day giving the full response hazard (lower doses act proportionally); "
-        "NEJM: <= 20 mg/day treats relapse as well as higher doses.",
+        "Prednisone-equivalent mg/day the 48-hour non-response check counts as an adequate "
+        "dose; NEJM: <= 20 mg/day treats relapse as well as higher doses.",
+    )
+    initial_half_potency_mg_per_kg: float = _param(
+        0.3,
+        Source.NEJM,
+        "Prednisone mg/kg (ideal body weight) giving half the full response hazard for the "
+        "first episode; with the exponent the effect saturates inside NEJM's 0.5-1 mg/kg. "
+        "Value " + OURS + "rows 1-3 (0.5 = 0.75 = 1 mg/kg; 0.25 mg/kg and 5-10 mg/day fall short).",
+    )
+    relapse_half_potency_mg: float = _param(
+        7.5,
+        Source.NEJM,
+        "Prednisone mg/day giving half the full response hazard when treating a relapse; NEJM: "
+        "<= 20 mg/day works as well as higher doses for relapse. Value " + OURS + "row 4.",
+    )
+    potency_exponent: float = _param(
+        4.0,
+        Source.NEJM,
+        "Steepness of both dose-response curves (Hill exponent); " + OURS + "rows 1-4.",
     )
     fulminant_oral_response_factor: float = _param(
         0.1,
@@ -65,6 +84,12 @@ class Parameters:
         + NOT_SOURCED
         + "row 'treatment failure needing steroids'.",
     )
+    macrolide_non_mild_factor: float = _param(
+        0.4,
+        Source.NEJM,
+        "Clarithromycin response multiplier outside SUM-MX's mild criteria; NEJM: macrolides "
+        "are less effective than glucocorticoids. Value " + OURS + "row 13.",
+    )
     macrolide_nonresponder_fraction: float = _param(
         0.12,
         Source.SUM_MX,
@@ -85,8 +110,9 @@ class Parameters:
     antibiotic_response_rate_per_day: float = _param(
         0.3,
         Source.NEJM,
-        "Community-acquired pneumonia responds to antibiotics (NEJM, the main mimic); rate not "
-        "in the sources, no §15 row.",
+        "Community-acquired pneumonia responds to antibiotics (NEJM, the main mimic); rate "
+        + OURS
+        + "row 14 (>= 85 % better by day 10).",
     )
     spontaneous_prior_probability: float = _param(
         0.05,
@@ -155,7 +181,7 @@ class Parameters:
         15.0, Source.NEJM, "Most relapses occur at prednisone <= 15 mg/day (NEJM)."
     )
     relapse_off_treatment_factor: float = _param(
-        1.5,
+        2.5,
         Source.NEJM,
         "Stopping altogether raises relapse above low-dose levels (NEJM, MSD: shorter "
         "treatment, more relapse); factor " + NOT_SOURCED + "row 'prednisone stopped early'.",
@@ -163,9 +189,38 @@ class Parameters:
     relapse_maintenance_factor: float = _param(
         0.1,
         Source.NEJM,
-        "Relapse hazard multiplier above 15 mg/day or on a macrolide or immunosuppressant; "
+        "Relapse hazard multiplier above 15 mg/day or on a macrolide; "
         + NOT_SOURCED
         + "row 'share of relapses at <= 15 mg/day'.",
+    )
+    immunosuppressant_relapse_factor: float = _param(
+        0.8,
+        Source.NEJM,
+        "Relapse hazard multiplier on azathioprine, mycophenolate or cyclophosphamide; NEJM: "
+        "their usefulness is unknown. Value " + OURS + "row 11 (relapse lowered by at most a "
+        "third).",
+    )
+    taper_rebound_factor: float = _param(
+        1.0,
+        Source.NEJM,
+        "Extra relapse hazard after a dose reduction, per unit of fractional fall (1 for a "
+        "stop), for taper_rebound_days; NEJM, MSD: relapse when tapered or stopped too "
+        "quickly. Value " + OURS + "rows 6-7.",
+    )
+    taper_rebound_days: float = _param(
+        28.0,
+        Source.NEJM,
+        "How long a dose reduction keeps raising the relapse hazard; " + OURS + "rows 6-7.",
+    )
+    relapse_window_days: float = _param(
+        200.0,
+        Source.NEJM,
+        "Days after remission, counted from the later of remission and the day suppressive "
+        "treatment ended (prednisone fell to <= 15 mg/day or stopped, a macrolide stopped), "
+        "during which relapse runs at full rate; NEJM: relapses come mostly within the first "
+        "year, at low dose or after stopping, and on macrolide withdrawal. Value "
+        + OURS
+        + "rows 6 and 8 (a year at full dose then a stop still relapses).",
     )
     steroid_rebound_factor: float = _param(
         3.0,
@@ -174,13 +229,13 @@ class Parameters:
         "10 % after clarithromycin. Factor " + NOT_SOURCED + "row 'clarithromycin relapse'.",
     )
     first_year_days: float = _param(
-        365.0, Source.NEJM, "Relapses come mostly in the first year after presentation (NEJM)."
+        365.0, Source.NEJM, "The one-year mark of the relapse and recovery statistics (NEJM)."
     )
     relapse_late_factor: float = _param(
         0.05,
         Source.NEJM,
-        "Relapse hazard multiplier after the first year; " + NOT_SOURCED + "row '5-year "
-        "survival' is unaffected, chosen so late relapse stays uncommon (NEJM).",
+        "Relapse hazard multiplier once relapse_window_days have passed; not in the sources, "
+        "chosen so late relapse stays uncommon (NEJM).",
     )
     delayed_treatment_days: float = _param(
         60.0, Source.NEJM, "Treatment started > 2 months after onset is a relapse factor (NEJM)."
@@ -260,20 +315,34 @@ class Parameters:
     secondary_op_death_rate_per_day: float = _param(
         3e-5,
         Source.NEJM,
-        "Extra deaths in secondary OP from the underlying illness (NEJM); rate not in the "
-        "sources, no §15 row.",
+        "Extra deaths in secondary OP from an underlying illness (connective-tissue disease; "
+        "NEJM); a drug or a treated infection is no such illness. Rate " + OURS + "row 17.",
     )
     pneumonia_worsening_rate_per_day: float = _param(
-        0.15,
+        0.3,
         Source.NEJM,
-        "Community-acquired pneumonia without antibiotics worsens to admission; rate not in "
-        "the sources, no §15 row.",
+        "Community-acquired pneumonia without antibiotics worsens to admission (most do before "
+        "they resolve or kill); rate " + OURS + "row 15.",
     )
     pneumonia_death_rate_per_day: float = _param(
-        0.004,
+        0.025,
         Source.NEJM,
-        "Death hazard of untreated community-acquired pneumonia; rate not in the sources, no "
-        "§15 row.",
+        "Death hazard of untreated community-acquired pneumonia while it is active; with the "
+        "resolution rate, about one in five untreated patients dies, within weeks. Rate "
+        + OURS
+        + "row 15.",
+    )
+    pneumonia_resolution_rate_per_day: float = _param(
+        0.1,
+        Source.NEJM,
+        "Hazard that an untreated pneumonia resolves on its own; an untreated pneumonia "
+        "either kills within weeks or resolves. Rate " + OURS + "row 15.",
+    )
+    antibiotic_course_days: float = _param(
+        5.0,
+        Source.NEJM,
+        "Days of antibiotics after which a pneumonia counts as treated: it no longer kills or "
+        "worsens and keeps resolving after the course ends. Value " + OURS + "row 14.",
     )
     malignancy_death_rate_per_day: float = _param(
         0.0008,
@@ -327,6 +396,67 @@ class Parameters:
         "Avascular necrosis hazard per gram of cumulative prednisone (SUM-MX); size not in "
         "the sources.",
     )
+    steroid_exposure_memory_days: float = _param(
+        365.0,
+        Source.SUM_MX,
+        "Time constant over which past prednisone stops counting towards fracture and "
+        "avascular-necrosis risk (an exponentially fading cumulative dose); harms are "
+        "dose-driven. Value " + OURS + "row 10.",
+    )
+    serious_infection_rate_per_10mg_day: float = _param(
+        4e-5,
+        Source.SUM_MX,
+        "Serious (non-Pneumocystis) infection hazard per 10 mg/day prednisone; infection is a "
+        "steroid harm. Rate " + OURS + "row 5.",
+    )
+    adrenal_suppression_mg: float = _param(
+        20.0,
+        Source.SUM_MX,
+        "Prednisone-equivalent mg/day that suppresses the adrenal axis when held for "
+        "adrenal_suppression_days (SUM-MX lists adrenal insufficiency; the threshold is "
+        "§16 row 9).",
+    )
+    adrenal_suppression_days: float = _param(
+        21.0,
+        Source.SUM_MX,
+        "Unbroken days at adrenal_suppression_mg or more that suppress the axis (§16 row 9).",
+    )
+    adrenal_recovery_days: float = _param(
+        28.0,
+        Source.SUM_MX,
+        "Days below adrenal_suppression_mg after which the axis has recovered enough to stop; "
+        "a taper that spends this long lower down is safe. Value " + OURS + "rows 8-9.",
+    )
+    adrenal_replacement_mg: float = _param(
+        5.0,
+        Source.SUM_MX,
+        "Prednisone mg/day below which a suppressed axis must work on its own; " + OURS + "row 9.",
+    )
+    adrenal_insufficiency_probability: float = _param(
+        0.3,
+        Source.SUM_MX,
+        "Chance of adrenal insufficiency when a suppressed axis loses its steroid at once; "
+        + OURS
+        + "rows 8-9.",
+    )
+    azathioprine_harm_rate_per_day: float = _param(
+        3e-4,
+        Source.NEJM,
+        "Hazard of each serious azathioprine harm (marrow suppression, liver injury) while on "
+        "it; NEJM: toxic effects. Rate " + OURS + "row 11.",
+    )
+    mycophenolate_harm_rate_per_day: float = _param(
+        1.5e-4,
+        Source.NEJM,
+        "Hazard of each serious mycophenolate harm (marrow suppression, serious infection); "
+        "rate " + OURS + "row 11.",
+    )
+    cyclophosphamide_harm_rate_per_day: float = _param(
+        8e-4,
+        Source.NEJM,
+        "Hazard of each serious cyclophosphamide harm (marrow suppression, bladder bleeding, "
+        "serious infection), the most toxic agent; NEJM: toxic effects. Rate " + OURS + "row 11.",
+    )
     bone_protection_factor: float = _param(
         0.5,
         Source.SUM_MX,
@@ -369,6 +499,7 @@ PROBABILITY_NAMES = frozenset(
         "residual_probability_reticular",
         "residual_probability_cicatricial",
         "pneumocystis_case_fatality",
+        "adrenal_insufficiency_probability",
     }
 )
 

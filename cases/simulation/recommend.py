@@ -1,6 +1,12 @@
-"""The plan an expert would choose for the patient's *true* disease, for the debrief."""
+"""The plan an expert would choose for the patient's *true* disease: one row per disease.
+
+The engine's recommendation is only the default model plan of a new case; a case stores its own.
+Sources: NEJM (steroids, pulses, resection), SUM-MX (clarithromycin), SUM-DX (causes).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from .agents import DoseUnit
 from .builtins import FULL_ADJUNCTS, PLANS, prednisone_standard
@@ -13,43 +19,67 @@ CTD_MYCOPHENOLATE_MG = 2000.0
 CTD_TREATMENT_DAYS = 365
 
 
-def recommended_plan(patient: Patient) -> Plan:
-    """Sources: NEJM (steroids, pulses, resection), SUM-MX (clarithromycin), SUM-DX (causes)."""
-    disease = patient.disease
-    if disease is Disease.FULMINANT_OP:
-        return PLANS["methylprednisolone-pulse"]
-    if disease is Disease.MILD_COP and patient.meets_mild_criteria:
-        return PLANS["clarithromycin"]
-    if disease is Disease.FOCAL_OP or (
-        disease is Disease.INVASIVE_MUCINOUS_ADENOCARCINOMA and patient.extent is Extent.FOCAL
-    ):
-        return Plan((Order("surgical_resection"),), name="resection")
-    if disease is Disease.COMMUNITY_ACQUIRED_PNEUMONIA:
-        return Plan((_antibiotics(),), name="antibiotics")
-    if disease in (Disease.INVASIVE_MUCINOUS_ADENOCARCINOMA, Disease.LYMPHOMA):
-        # Cancer care is outside this catalog; the expert move is to stop treating it as OP.
-        return Plan((Order("observation"),), name="refer-for-cancer-care")
-    if disease is Disease.HYPERSENSITIVITY_PNEUMONITIS:
-        return _with_cause_removal(Order("stop_culprit"), "prednisone-and-avoid-exposure")
-    if disease is Disease.SECONDARY_OP:
-        return _secondary_op_plan(patient.secondary_cause)
-    return PLANS["prednisone-standard"]
-
-
-def _secondary_op_plan(cause: SecondaryCause | None) -> Plan:
-    if cause is SecondaryCause.DRUG:
-        return _with_cause_removal(Order("stop_culprit"), "prednisone-and-stop-drug")
-    if cause is SecondaryCause.INFECTION:
-        return _with_cause_removal(_antibiotics(), "prednisone-and-antibiotics")
-    ctd_treatment = Order(
-        "mycophenolate", CTD_MYCOPHENOLATE_MG, DoseUnit.MG_PER_DAY, 0, CTD_TREATMENT_DAYS
-    )
-    return _with_cause_removal(ctd_treatment, "prednisone-and-mycophenolate")
+def _antibiotics() -> Order:
+    return Order("antibiotics", start_day=0, duration_days=ANTIBIOTIC_COURSE_DAYS)
 
 
 def _with_cause_removal(order: Order, name: str) -> Plan:
     return Plan((prednisone_standard(), order), FULL_ADJUNCTS, name)
 
 
-def _antibiotics() -> Order:
-    return Order("antibiotics", start_day=0, duration_days=ANTIBIOTIC_COURSE_DAYS)
+RESECTION = Plan((Order("surgical_resection"),), name="resection")
+CANCER_REFERRAL = Plan((Order("observation"),), name="refer-for-cancer-care")
+"""Cancer care is outside this catalog; the expert move is to stop treating it as OP."""
+
+CAUSE_PLANS: dict[SecondaryCause, Plan] = {
+    SecondaryCause.DRUG: _with_cause_removal(Order("stop_culprit"), "prednisone-and-stop-drug"),
+    SecondaryCause.INFECTION: _with_cause_removal(_antibiotics(), "prednisone-and-antibiotics"),
+    SecondaryCause.CONNECTIVE_TISSUE_DISEASE: _with_cause_removal(
+        Order("mycophenolate", CTD_MYCOPHENOLATE_MG, DoseUnit.MG_PER_DAY, 0, CTD_TREATMENT_DAYS),
+        "prednisone-and-mycophenolate",
+    ),
+}
+
+
+def _mild_cop(patient: Patient) -> Plan:
+    return PLANS["clarithromycin" if patient.meets_mild_criteria else "prednisone-standard"]
+
+
+def _secondary_op(patient: Patient) -> Plan:
+    if patient.secondary_cause is None:
+        raise ValueError("a secondary organizing pneumonia needs its cause to be treated")
+    return CAUSE_PLANS[patient.secondary_cause]
+
+
+def _adenocarcinoma(patient: Patient) -> Plan:
+    return RESECTION if patient.extent is Extent.FOCAL else CANCER_REFERRAL
+
+
+RECOMMENDATIONS: dict[Disease, Callable[[Patient], Plan]] = {
+    Disease.TYPICAL_COP: lambda patient: PLANS["prednisone-standard"],
+    Disease.MILD_COP: _mild_cop,
+    Disease.FULMINANT_OP: lambda patient: PLANS["methylprednisolone-pulse"],
+    Disease.FOCAL_OP: lambda patient: RESECTION,
+    Disease.CICATRICIAL_OP: lambda patient: PLANS["prednisone-standard"],
+    Disease.SECONDARY_OP: _secondary_op,
+    Disease.COMMUNITY_ACQUIRED_PNEUMONIA: lambda patient: Plan(
+        (_antibiotics(),), name="antibiotics"
+    ),
+    Disease.CHRONIC_EOSINOPHILIC_PNEUMONIA: lambda patient: PLANS["prednisone-standard"],
+    Disease.HYPERSENSITIVITY_PNEUMONITIS: lambda patient: _with_cause_removal(
+        Order("stop_culprit"), "prednisone-and-avoid-exposure"
+    ),
+    Disease.INVASIVE_MUCINOUS_ADENOCARCINOMA: _adenocarcinoma,
+    Disease.LYMPHOMA: lambda patient: CANCER_REFERRAL,
+}
+
+
+def recommended_plan(patient: Patient) -> Plan:
+    """The expert plan for the patient's true disease; a disease without a row raises."""
+    try:
+        recommend = RECOMMENDATIONS[patient.disease]
+    except KeyError:
+        raise ValueError(
+            f"no recommended plan is defined for disease {patient.disease!r}"
+        ) from None
+    return recommend(patient)

@@ -30,6 +30,8 @@ class Segment:
     culprit_removed: bool
     resection: bool
     """A resection is performed on this segment's first day."""
+    agents: frozenset[str]
+    """Names of every agent in force, for the harms each agent brings."""
     pneumocystis_prophylaxis: bool
     bone_protection: bool
     glucose_monitoring: bool
@@ -46,8 +48,11 @@ class _Piece:
     start: int
     end: int
     action: Action
+    agent: str
     steroid_mg: float
     pulse: bool
+    daily_mg_given: bool = True
+    """False for a taper step at 0 mg/day: the agent is no longer being given."""
 
 
 def compile_schedule(
@@ -95,12 +100,15 @@ def _order_pieces(
             start, end = max(dose.start, window_start), min(dose.end, window_end)
             if start < end:
                 steroid = dose.daily_mg * agent.prednisone_equivalence
-                pieces.append(_Piece(start, end, agent.action, steroid, is_pulse))
+                given = dose.daily_mg > 0 or not agent.takes_dose
+                pieces.append(
+                    _Piece(start, end, agent.action, agent.name, steroid, is_pulse, given)
+                )
     return pieces
 
 
 def _segment(start: int, end: int, active: list[_Piece], revision: PlanRevision) -> Segment:
-    actions = {piece.action for piece in active}
+    actions = {piece.action for piece in active if piece.daily_mg_given}
     adjuncts = revision.plan.adjuncts
     return Segment(
         start=start,
@@ -112,6 +120,7 @@ def _segment(start: int, end: int, active: list[_Piece], revision: PlanRevision)
         antibiotic=Action.ANTIBIOTIC in actions,
         culprit_removed=Action.REMOVE_CULPRIT in actions,
         resection=any(p.action is Action.RESECTION and p.start == start for p in active),
+        agents=frozenset(piece.agent for piece in active if piece.daily_mg_given),
         pneumocystis_prophylaxis=adjuncts.pneumocystis_prophylaxis,
         bone_protection=adjuncts.bone_protection,
         glucose_monitoring=adjuncts.glucose_monitoring,

@@ -14,7 +14,7 @@ from .diseases import behaviour_for
 from .model import Course, Phase, RandomDraws, model_breakpoints, run_course
 from .narrative import DECISION_POINTS, EventKind, narrate, presentation
 from .parameters import Parameters
-from .patient import Disease, Patient
+from .patient import Patient
 from .plan import HORIZON_DAYS, LAST_DAY, Plan, PlanRevision, plan_history
 from .schedule import Segment, compile_schedule
 from .sources import Source
@@ -222,7 +222,7 @@ def _series(patient: Patient, course: Course, segments: list[Segment]) -> DailyS
 
 def _presenting_score(patient: Patient) -> float:
     """Display score at presentation from oxygenation and spirometry; focal OP is often silent."""
-    if patient.disease is Disease.FOCAL_OP:
+    if behaviour_for(patient).silent:
         return SCORE_FLOOR
     score = 2.0 + 0.5 * max(0.0, 96.0 - patient.spo2_pct) + max(0.0, 80.0 - patient.fvc_pct) / 10
     return min(MAX_SYMPTOM_SCORE, max(SCORE_FLOOR, score))
@@ -231,7 +231,7 @@ def _presenting_score(patient: Patient) -> float:
 def _symptom_curve(patient: Patient, course: Course) -> npt.NDArray[np.float64]:
     """Exponential approach to each phase's target score, evaluated at midday of every day."""
     presenting = _presenting_score(patient)
-    progressive = behaviour_for(patient).death_rate_parameter is not None
+    progressive = behaviour_for(patient).progressive
     times: list[float] = []
     starts: list[float] = []
     targets: list[float] = []

@@ -1,11 +1,13 @@
 """The debrief rubric on plain data."""
 
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
 from cases import scoring
 from cases.cohorts import ArmOutcome, CohortComparison
+from cases.content import CaseContent
 from cases.simulation import (
     Adjuncts,
     DoseUnit,
@@ -17,6 +19,7 @@ from cases.simulation import (
     get_profile,
     simulate,
 )
+from cases.snapshot import Snapshot
 
 QUESTION = {
     "multiple": True,
@@ -378,7 +381,7 @@ def test_a_revision_before_the_relapse_does_not_count_as_retreating_it():
     later = SimpleNamespace(
         plan=short.shifted(relapse_day + 1).to_dict(), effective_day=relapse_day + 1
     )
-    no_rules = SimpleNamespace(management_rules=[])
+    no_rules = CaseContent(cast(Snapshot, {"management_rules": []}))
     same = CohortComparison(tuple(range(200)), arm(), arm())
 
     *_, early_only = scoring.management_checks(no_rules, [first, early], timeline, same)

@@ -234,7 +234,9 @@ def test_flagging_marks_the_question_in_the_navigator(learner_client, attempt):
 
 
 def test_finishing_leads_to_results_explaining_every_option(learner_client, attempt):
-    response = learner_client.post(reverse("quizzes:finish", args=[attempt.pk]), follow=True)
+    response = learner_client.post(
+        reverse("quizzes:finish", args=[attempt.pk]), {"confirm": "yes"}, follow=True
+    )
 
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("quizzes:results", args=[attempt.pk])
@@ -346,3 +348,48 @@ def test_the_list_says_how_many_questions_a_drawn_quiz_takes(learner_client):
     page = learner_client.get(reverse("quizzes:list")).content.decode()
 
     assert "10 questions drawn at random" in page
+
+
+def test_handing_in_with_unanswered_or_flagged_questions_asks_first_and_lists_them(
+    learner_client, attempt
+):
+    first, second = response_at(attempt, 1), response_at(attempt, 2)
+    learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk]),
+        answer_data(first, choice_ids(first, correct=True)),
+    )
+    services.response_flag(attempt=attempt, question_id=first.question_id, flagged=True)
+
+    asked = learner_client.post(reverse("quizzes:finish", args=[attempt.pk]))
+
+    page = asked.content.decode()
+    assert asked.status_code == HTTPStatus.OK
+    assert "Hand in now?" in page
+    assert "Question 1</a>:\n    flagged for later" in page
+    assert f'?q={second.position}">Question 2</a>:\n    not answered' in page
+    attempt.refresh_from_db()
+    assert attempt.is_open
+
+    learner_client.post(reverse("quizzes:finish", args=[attempt.pk]), {"confirm": "yes"})
+
+    attempt.refresh_from_db()
+    assert not attempt.is_open
+    results = learner_client.get(reverse("quizzes:results", args=[attempt.pk])).content.decode()
+    assert "you flagged it" in results
+    assert "You flagged 1 question to come back to" in results
+
+
+def test_handing_in_with_everything_answered_and_nothing_flagged_asks_nothing(
+    learner_client, learner, quiz
+):
+    attempt = services.attempt_start(user=learner, quiz=quiz)
+    for position in (1, 2, 3):
+        response = response_at(attempt, position)
+        learner_client.post(
+            reverse("quizzes:answer", args=[attempt.pk]),
+            answer_data(response, choice_ids(response, correct=True)),
+        )
+
+    handed_in = learner_client.post(reverse("quizzes:finish", args=[attempt.pk]))
+
+    assert handed_in["Location"] == reverse("quizzes:results", args=[attempt.pk])

@@ -20,13 +20,12 @@
     }, 60);
   }
 
-  // --- focus: to the element the server marked, else the heading, else the first control -
+  // --- focus: to the control just used (data-focus), else the result the server marked
+  // (data-result), else the new content's heading, else its first control.
   function focusTarget(root) {
-    if (root.matches("[data-focus]")) {
-      return root;
-    }
     return (
       root.querySelector("[data-focus]") ||
+      root.querySelector("[data-result]") ||
       root.querySelector("h1, h2, h3") ||
       root.querySelector(FOCUSABLE)
     );
@@ -71,7 +70,7 @@
     if (!messages) {
       return;
     }
-    moveFocus(document.querySelector("main [data-focus]") || messages);
+    moveFocus(document.querySelector("main [data-result]") || messages);
     announce(messages.textContent);
   }
 

@@ -1,0 +1,163 @@
+"""Item-writing checks in the manner of the NBME guide: flaws that cue or confuse learners.
+
+Plain functions of a question's text; they warn, never block. The admin shows them
+beside each question and `bank_report` counts them over the bank (docs/quizzes.md).
+The thresholds are our choices, not a source's, and are named below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+KEY_LENGTH_RATIO = 1.5
+"""A key at least this many times as long as the longest distractor stands out."""
+ABSOLUTE_WORDS = ("always", "never", "only", "all", "none", "must", "every", "completely")
+"""Words that make a distractor easy to rule out for test-wise learners."""
+APPLICATION_DIFFICULTY = 2
+"""From this difficulty (Medium) an item is meant to test application, so it needs a case."""
+_COMMON_WORDS = (
+    "about above after again also among and another any are because been before "
+    "being best both but can could does each either from have having here into its "
+    "more most much must only other over same should some such than that their them "
+    "then there these they this those through under until very were what when where "
+    "which while whom will with would your following likely true false"
+)
+STOPWORDS = frozenset(_COMMON_WORDS.split())
+"""Words too common to count as a cue when the key repeats them from the stem."""
+
+_WORD = re.compile(r"[a-z][a-z'-]+")
+_VIGNETTE = re.compile(
+    r"\b\d{1,3}-(year|month|week|day)-old\b|\b(patient|man|woman|boy|girl|child|smoker)\b",
+    re.IGNORECASE,
+)
+_ABOVE = re.compile(r"\b(all|none|both|neither) of the (above|options|answers)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CheckedOption:
+    text: str
+    is_correct: bool
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str
+    message: str
+
+
+CHECKS = {
+    "long-key": "Key much longer than the distractors",
+    "absolute-words": "Absolute words in distractors",
+    "all-none-above": '"All/none of the above"',
+    "stem-not-question": "Stem is not a question",
+    "stem-words-in-key": "Stem words repeated only in the key",
+    "no-vignette": "Application item without a vignette",
+}
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in _WORD.findall(text.lower()) if len(word) >= 4}
+
+
+def question_warnings(
+    *, kind: str, stem: str, difficulty: int, options: Sequence[CheckedOption]
+) -> list[Warning]:
+    """Every item-writing flaw found in one question, each with a sentence for its author."""
+    warnings: list[Warning] = []
+    keys = [option for option in options if option.is_correct]
+    distractors = [option for option in options if not option.is_correct]
+    if kind != "true_false" and keys and distractors:
+        key_length = sum(len(o.text) for o in keys) / len(keys)
+        longest = max(len(o.text) for o in distractors)
+        if longest and key_length >= KEY_LENGTH_RATIO * longest:
+            warnings.append(
+                Warning(
+                    "long-key",
+                    f"The key is {key_length / longest:.1f} times as long as the longest "
+                    "distractor; test-wise learners pick the longest option.",
+                )
+            )
+        absolute = sorted(
+            {
+                word
+                for option in distractors
+                for word in _WORD.findall(option.text.lower())
+                if word in ABSOLUTE_WORDS
+            }
+        )
+        if absolute:
+            warnings.append(
+                Warning(
+                    "absolute-words",
+                    f"Distractors use absolute words ({', '.join(absolute)}), which learners "
+                    "rule out without knowing the answer.",
+                )
+            )
+    if any(_ABOVE.search(option.text) for option in options):
+        warnings.append(
+            Warning(
+                "all-none-above",
+                '"All/none of the above" tests recognising a partial answer, not knowledge; '
+                "write a full option instead.",
+            )
+        )
+    if kind != "true_false" and "?" not in stem:
+        warnings.append(
+            Warning(
+                "stem-not-question",
+                "The stem asks no question; a clear lead-in lets the learner answer before "
+                "reading the options.",
+            )
+        )
+    if kind == "single" and keys:
+        stem_words = _words(stem) - STOPWORDS
+        in_distractors = (
+            set().union(*(_words(o.text) for o in distractors)) if distractors else set()
+        )
+        repeated = sorted((stem_words & _words(keys[0].text)) - in_distractors)
+        if repeated:
+            warnings.append(
+                Warning(
+                    "stem-words-in-key",
+                    f"The key repeats stem words no distractor uses ({', '.join(repeated)}), "
+                    "a clang cue.",
+                )
+            )
+    if difficulty >= APPLICATION_DIFFICULTY and not _VIGNETTE.search(stem):
+        warnings.append(
+            Warning(
+                "no-vignette",
+                "A medium or hard item should apply knowledge to a patient; this stem has "
+                "no clinical vignette (no patient, no age).",
+            )
+        )
+    return warnings
+
+
+@dataclass
+class BankReport:
+    """How many questions each check flags, over `questions` questions."""
+
+    questions: int
+    counts: Counter[str] = field(default_factory=Counter)
+    flagged_questions: int = 0
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.questions} questions checked, {self.flagged_questions} with at least one "
+            "warning"
+        ]
+        out.extend(f"{self.counts[code]:>4}  {label}" for code, label in CHECKS.items())
+        return out
+
+
+def bank_report(warnings_per_question: Iterable[list[Warning]]) -> BankReport:
+    report = BankReport(questions=0)
+    for warnings in warnings_per_question:
+        report.questions += 1
+        report.flagged_questions += bool(warnings)
+        report.counts.update({warning.code for warning in warnings})
+    return report

@@ -1,0 +1,85 @@
+"""Item-writing checks warn about flaws that cue test-wise learners; they never block."""
+
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from quizzes.item_writing import CheckedOption, question_warnings
+
+BANK = [settings.BASE_DIR / "fixtures" / n for n in ("10_topics.json", "50_quiz_bank.json")]
+
+
+def codes(stem: str, *options: tuple[str, bool], kind: str = "single", difficulty: int = 1):
+    checked = [CheckedOption(text, right) for text, right in options]
+    warnings = question_warnings(kind=kind, stem=stem, difficulty=difficulty, options=checked)
+    return [warning.code for warning in warnings]
+
+
+def test_a_well_written_item_raises_no_warning():
+    assert (
+        codes(
+            "A 60-year-old woman has a cough for six weeks. Which test comes next?",
+            ("Chest CT", True),
+            ("Sputum culture", False),
+            ("Spirometry", False),
+        )
+        == []
+    )
+
+
+def test_a_key_much_longer_than_the_distractors_is_flagged():
+    options = [("A long and carefully qualified right answer", True), ("Short", False)]
+    assert codes("Which one?", *options, ("Brief", False)) == ["long-key"]
+
+
+def test_absolute_words_in_distractors_are_flagged_but_not_in_the_key():
+    assert codes("Which?", ("Always", True), ("Often", False), ("Some", False)) == []
+    assert codes("Which?", ("Often", True), ("Never", False), ("Some", False)) == ["absolute-words"]
+
+
+def test_all_or_none_of_the_above_is_flagged():
+    assert "all-none-above" in codes(
+        "Which?", ("None of the above", True), ("Rash", False), ("Fever", False)
+    )
+
+
+def test_a_stem_without_a_question_is_flagged_except_for_true_false():
+    options = (("Fever", True), ("Rash", False), ("Cough", False))
+    assert codes("Organizing pneumonia and its symptoms.", *options) == ["stem-not-question"]
+    assert codes("COP is rare.", ("True", True), ("False", False), kind="true_false") == []
+
+
+def test_stem_words_that_only_the_key_repeats_are_flagged():
+    assert codes(
+        "Which drug causes organizing pneumonia?",
+        ("Amiodarone pneumonia", True),
+        ("Aspirin overdose", False),
+        ("Insulin excess", False),
+    ) == ["stem-words-in-key"]
+
+
+def test_an_application_item_needs_a_vignette():
+    options = (("Chest CT", True), ("Culture", False), ("Spirometry", False))
+    assert codes("Which test comes next?", *options, difficulty=2) == ["no-vignette"]
+    assert codes("A 50-year-old man coughs. Which test next?", *options, difficulty=2) == []
+
+
+@pytest.mark.django_db
+def test_the_report_runs_on_the_shipped_bank():
+    call_command("loaddata", *map(str, BANK), verbosity=0)
+    out = io.StringIO()
+
+    call_command("questions_report", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "29 questions checked, 27 with at least one warning"
+    assert lines[1:] == [
+        "  16  Key much longer than the distractors",
+        "  10  Absolute words in distractors",
+        '   0  "All/none of the above"',
+        "   0  Stem is not a question",
+        "   3  Stem words repeated only in the key",
+        "  17  Application item without a vignette",
+    ]
