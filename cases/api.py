@@ -1,17 +1,46 @@
-"""REST API for the case player: the same services as the pages, explicit serializers."""
+"""REST API for the case player: every step a page offers, through the same services.
+
+Input and output serializers are separate and list their fields. Views carry no
+try/except: a refused step raises a Refusal that edu_site.api.exception_handler answers
+(400 bad input, 409 wrong stage or state, 404 not yours). Every step answers with the
+attempt's state (``AttemptOutputSerializer``), so a client always sees where it stands.
+"""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from http import HTTPStatus
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors, services
-from cases.errors import AttemptError
-from cases.plans import MAX_ADDITIONAL_ORDERS, MAX_TAPER_STEPS, OrderInput, PlanError, PlanInput
+from cases.models import Attempt, DiagnosisSubmission, Stage
+from cases.plans import MAX_ADDITIONAL_ORDERS, MAX_TAPER_STEPS, OrderInput, PlanInput
 from cases.services import CLOCK_STEPS_HOURS
+from cases.simulation import HORIZON_DAYS
+from edu_site.api import refusals
+
+BAD, NOT_FOUND, CONFLICT, UNSUPPORTED = (
+    HTTPStatus.BAD_REQUEST,
+    HTTPStatus.NOT_FOUND,
+    HTTPStatus.CONFLICT,
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+)
+STEP_REFUSALS = (BAD, HTTPStatus.FORBIDDEN, NOT_FOUND, CONFLICT, UNSUPPORTED)
+"""What a step can refuse: bad input, a session post without CSRF token, another
+learner's attempt, the wrong stage or state, and a body that is not JSON."""
+MAX_KEY_LENGTH = 60
+
+
+def _key_field(**kwargs: Any) -> serializers.SlugField:
+    return serializers.SlugField(max_length=MAX_KEY_LENGTH, **kwargs)
+
+
+# --- output ----------------------------------------------------------------------------------
 
 
 class CaseOutputSerializer(serializers.Serializer):
@@ -23,61 +52,341 @@ class CaseOutputSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
+class PatientOutputSerializer(serializers.Serializer):
+    age = serializers.IntegerField()
+    sex = serializers.CharField()
+    height_cm = serializers.FloatField()
+    weight_kg = serializers.FloatField()
+
+
+class VitalsOutputSerializer(serializers.Serializer):
+    temperature_c = serializers.FloatField()
+    heart_rate = serializers.IntegerField()
+    respiratory_rate = serializers.IntegerField()
+    blood_pressure = serializers.CharField()
+
+
+class ExamFindingOutputSerializer(serializers.Serializer):
+    system = serializers.CharField()
+    finding = serializers.CharField()
+    source = serializers.CharField()
+
+
+class PresentationOutputSerializer(serializers.Serializer):
+    chief_complaint = serializers.CharField()
+    presenting_history = serializers.CharField()
+    vitals = VitalsOutputSerializer()
+    exam = ExamFindingOutputSerializer(many=True)
+
+
+class HistoryItemOutputSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    question = serializers.CharField()
+    asked = serializers.BooleanField()
+    answer = serializers.CharField(allow_null=True, help_text="Shown once asked.")
+
+
+class CatalogEntryOutputSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    category = serializers.CharField()
+    category_label = serializers.CharField()
+    cost = serializers.IntegerField()
+    turnaround_hours = serializers.IntegerField()
+    risk_pct = serializers.FloatField()
+    ordered = serializers.BooleanField()
+
+
+class ResultValueOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    shown = serializers.CharField()
+    unit = serializers.CharField()
+    flag = serializers.CharField(help_text="H above, L below the reference range, else empty.")
+    reference = serializers.CharField()
+
+
 class OrderOutputSerializer(serializers.Serializer):
     investigation_key = serializers.CharField()
+    name = serializers.CharField()
     ordered_at_hours = serializers.IntegerField()
     ready_at_hours = serializers.IntegerField()
-    cost = serializers.IntegerField()
+    ready = serializers.BooleanField()
+    report = serializers.CharField(allow_null=True, help_text="Shown once the result is ready.")
+    values = ResultValueOutputSerializer(many=True)
+
+
+class OptionOutputSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    text = serializers.CharField()
+
+
+class RevealedOptionOutputSerializer(OptionOutputSerializer):
+    correct = serializers.BooleanField()
+    explanation = serializers.CharField()
+
+
+class AnswerOutputSerializer(serializers.Serializer):
+    selected = serializers.ListField(child=serializers.CharField())
+    score = serializers.FloatField()
+    options = RevealedOptionOutputSerializer(many=True)
+
+
+class QuestionOutputSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    investigation_key = serializers.CharField()
+    prompt = serializers.CharField()
+    multiple = serializers.BooleanField()
+    options = OptionOutputSerializer(many=True)
+    answer = AnswerOutputSerializer(allow_null=True, help_text="With explanations once answered.")
+
+
+class DiagnosisChoiceOutputSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DiagnosisOutputSerializer(serializers.Serializer):
+    primary = serializers.CharField()
+    confidence_pct = serializers.IntegerField()
+    differential = serializers.DictField(child=serializers.CharField())
+
+
+class TherapyOutputSerializer(serializers.Serializer):
+    agent = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+
+
+class DoseRowOutputSerializer(serializers.Serializer):
+    agent = serializers.CharField()
+    from_day = serializers.IntegerField()
+    to_day = serializers.IntegerField()
+    daily_mg = serializers.FloatField(allow_null=True)
+
+
+class PlanSummaryOutputSerializer(serializers.Serializer):
+    rows = DoseRowOutputSerializer(many=True)
+    adjuncts = serializers.ListField(child=serializers.CharField())
+
+
+class PlanOutputSerializer(PlanSummaryOutputSerializer):
+    number = serializers.IntegerField(help_text="0 is the first plan, then each revision.")
+    effective_day = serializers.IntegerField()
 
 
 class AttemptOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    case = serializers.CharField(source="case.slug")
-    case_version = serializers.IntegerField(source="case_version.number")
-    stage = serializers.CharField()
+    case = serializers.CharField()
+    case_version = serializers.IntegerField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
     clock_hours = serializers.IntegerField()
     cost_total = serializers.IntegerField()
     risk_total_pct = serializers.DecimalField(max_digits=6, decimal_places=2)
     revealed_until_day = serializers.IntegerField(allow_null=True)
+    decision_open = serializers.BooleanField(
+        help_text="A relapse or non-response awaits a revision or continue."
+    )
     score = serializers.FloatField(allow_null=True)
-    orders = OrderOutputSerializer(many=True, source="test_orders.all")
+    patient = PatientOutputSerializer()
+    presentation = PresentationOutputSerializer()
+    history = HistoryItemOutputSerializer(many=True)
+    catalog = CatalogEntryOutputSerializer(many=True)
+    orders = OrderOutputSerializer(many=True)
+    questions = QuestionOutputSerializer(many=True)
+    diagnoses = DiagnosisChoiceOutputSerializer(many=True)
+    diagnosis = DiagnosisOutputSerializer(allow_null=True)
+    therapies = TherapyOutputSerializer(many=True)
+    plans = PlanOutputSerializer(many=True)
 
 
-def _refused(error: AttemptError) -> Response:
-    """The learner's sentence; a refused plan also names its order (1 is the main one)."""
-    body: dict[str, object] = {"detail": str(error)}
-    if isinstance(error, PlanError) and error.order is not None:
-        body.update(order=error.order, field=error.field)
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+class EventOutputSerializer(serializers.Serializer):
+    day = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    text = serializers.CharField()
+    citation = serializers.CharField()
 
 
-def _attempt_response(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
-    attempt = selectors.attempt_for_user(request.user, pk)
-    return Response(AttemptOutputSerializer(attempt).data, status=code)
+class OutcomeOutputSerializer(serializers.Serializer):
+    revealed_until_day = serializers.IntegerField(allow_null=True)
+    decision_open = serializers.BooleanField()
+    decision_event = EventOutputSerializer(allow_null=True)
+    events = EventOutputSerializer(many=True)
+
+
+class CheckOutputSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    weight = serializers.FloatField()
+    earned = serializers.FloatField()
+    note = serializers.CharField(allow_blank=True)
+    due = serializers.BooleanField()
+
+
+class CompetencyOutputSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    weight = serializers.FloatField()
+    score = serializers.FloatField(help_text="Share earned, 0 to 1.")
+    points = serializers.FloatField()
+    checks = CheckOutputSerializer(many=True)
+
+
+class CourseSummaryOutputSerializer(serializers.Serializer):
+    relapses = serializers.IntegerField()
+    adverse_events = serializers.IntegerField()
+    admissions = serializers.IntegerField()
+    harms = serializers.IntegerField()
+    cumulative_1y_mg = serializers.IntegerField()
+    cumulative_total_mg = serializers.IntegerField()
+    days_on_steroids = serializers.IntegerField()
+    death_day = serializers.IntegerField(allow_null=True)
+    alive_at_5y = serializers.BooleanField()
+    recovered = serializers.BooleanField()
+
+
+class CourseOutputSerializer(serializers.Serializer):
+    summary = CourseSummaryOutputSerializer()
+    events = EventOutputSerializer(many=True)
+
+
+class CounterfactualOutputSerializer(CourseOutputSerializer):
+    plan = PlanSummaryOutputSerializer(help_text="The recommended (model) plan.")
+
+
+class TeachingOutputSerializer(serializers.Serializer):
+    explanation = serializers.CharField()
+    citation = serializers.CharField()
+
+
+class ModelDiagnosisOutputSerializer(TeachingOutputSerializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+
+
+class ModelRuleOutputSerializer(TeachingOutputSerializer):
+    kind = serializers.CharField()
+
+
+class ModelInvestigationOutputSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    appropriateness = serializers.CharField()
+    rationale = serializers.CharField()
+    citation = serializers.CharField()
+
+
+class DebriefOutputSerializer(serializers.Serializer):
+    score = serializers.FloatField()
+    competencies = CompetencyOutputSerializer(many=True)
+    yours = CourseOutputSerializer()
+    counterfactual = CounterfactualOutputSerializer(
+        help_text="The same patient and seed under the recommended plan."
+    )
+    diagnoses = ModelDiagnosisOutputSerializer(many=True)
+    rules = ModelRuleOutputSerializer(many=True)
+    investigations = ModelInvestigationOutputSerializer(many=True)
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+def _state(attempt: Attempt, status: HTTPStatus = HTTPStatus.OK) -> Response:
+    return Response(AttemptOutputSerializer(selectors.attempt_state(attempt)).data, status=status)
+
+
+def _mine(request: Request, pk: int) -> Attempt:
+    return selectors.attempt_for_user(request.user, pk)
 
 
 class CaseListApi(APIView):
-    @extend_schema(responses=CaseOutputSerializer(many=True))
+    @extend_schema(responses={200: CaseOutputSerializer(many=True), **refusals()})
     def get(self, request: Request) -> Response:
         cases = selectors.published_cases_for(request.user)
         return Response(CaseOutputSerializer(cases, many=True).data)
 
 
 class AttemptStartApi(APIView):
-    @extend_schema(request=None, responses=AttemptOutputSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            201: AttemptOutputSerializer,
+            **refusals(HTTPStatus.FORBIDDEN, NOT_FOUND, _404="No published case by that slug."),
+        },
+    )
     def post(self, request: Request, slug: str) -> Response:
         case = selectors.published_case(slug, request.user)
-        try:
-            attempt = services.attempt_start(user=request.user, case=case)
-        except AttemptError as error:
-            return _refused(error)
-        return _attempt_response(request, attempt.pk, status.HTTP_201_CREATED)
+        attempt = services.attempt_start(user=request.user, case=case)
+        return _state(_mine(request, attempt.pk), HTTPStatus.CREATED)
 
 
 class AttemptDetailApi(APIView):
-    @extend_schema(responses=AttemptOutputSerializer)
+    @extend_schema(responses={200: AttemptOutputSerializer, **refusals(NOT_FOUND)})
     def get(self, request: Request, pk: int) -> Response:
-        return _attempt_response(request, pk)
+        return _state(_mine(request, pk))
+
+
+class _StepApi(APIView):
+    """A step that takes no input: the subclass names the service."""
+
+    step: Any = None
+
+    @extend_schema(
+        request=None, responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        attempt = _mine(request, pk)
+        type(self).step(attempt=attempt)
+        return _state(attempt)
+
+
+class WorkupBeginApi(_StepApi):
+    """Leave the presentation for the work-up."""
+
+    step = services.workup_begin
+
+
+class WorkupFinishApi(_StepApi):
+    """Close the work-up; every ordered result must be back (409 otherwise)."""
+
+    step = services.workup_finish
+
+
+class InterpretationFinishApi(_StepApi):
+    """Move on to the diagnosis once every open question is answered (409 otherwise)."""
+
+    step = services.interpretation_finish
+
+
+class OutcomeContinueApi(_StepApi):
+    """Keep the current plan through the open relapse or non-response."""
+
+    step = services.outcome_continue
+
+
+class AttemptFinishApi(_StepApi):
+    """Close the outcome: the counterfactual runs and the attempt is scored."""
+
+    step = services.attempt_finish
+
+
+class HistoryAskApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "HistoryAskInput"
+
+        item = _key_field(help_text="A history item's key from the attempt's history list.")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        attempt = _mine(request, pk)
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.history_ask(attempt=attempt, item_key=given.validated_data["item"])
+        return _state(attempt)
 
 
 class TestOrderApi(APIView):
@@ -85,20 +394,20 @@ class TestOrderApi(APIView):
         class Meta:
             ref_name = "TestOrderInput"
 
-        investigations = serializers.ListField(child=serializers.SlugField(), min_length=1)
+        investigations = serializers.ListField(child=_key_field(), min_length=1, max_length=100)
 
-    @extend_schema(request=InputSerializer, responses=AttemptOutputSerializer)
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
+    )
     def post(self, request: Request, pk: int) -> Response:
-        attempt = selectors.attempt_for_user(request.user, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            services.test_order(
-                attempt=attempt, investigation_keys=data.validated_data["investigations"]
-            )
-        except AttemptError as error:
-            return _refused(error)
-        return _attempt_response(request, pk)
+        attempt = _mine(request, pk)
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.test_order(
+            attempt=attempt, investigation_keys=given.validated_data["investigations"]
+        )
+        return _state(attempt)
 
 
 class ClockAdvanceApi(APIView):
@@ -106,40 +415,109 @@ class ClockAdvanceApi(APIView):
         class Meta:
             ref_name = "ClockAdvanceInput"
 
-        hours = serializers.ChoiceField(choices=CLOCK_STEPS_HOURS, allow_null=True)
+        hours = serializers.ChoiceField(
+            choices=CLOCK_STEPS_HOURS,
+            allow_null=True,
+            help_text="Hours to let pass, or null to wait for the next pending result.",
+        )
 
-    @extend_schema(request=InputSerializer, responses=AttemptOutputSerializer)
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
+    )
     def post(self, request: Request, pk: int) -> Response:
-        attempt = selectors.attempt_for_user(request.user, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            services.clock_advance(attempt=attempt, hours=data.validated_data["hours"])
-        except AttemptError as error:
-            return _refused(error)
-        return _attempt_response(request, pk)
+        attempt = _mine(request, pk)
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.clock_advance(attempt=attempt, hours=given.validated_data["hours"])
+        return _state(attempt)
+
+
+class AnswerSubmitApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "InterpretationAnswerInput"
+
+        question = _key_field()
+        options = serializers.ListField(child=_key_field(), min_length=1, max_length=20)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        attempt = _mine(request, pk)
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.answer_submit(
+            attempt=attempt,
+            question_key=given.validated_data["question"],
+            option_keys=given.validated_data["options"],
+        )
+        return _state(attempt)
+
+
+class DiagnosisSubmitApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "DiagnosisInput"
+
+        primary = _key_field()
+        confidence_pct = serializers.IntegerField(min_value=0, max_value=100)
+        differential = serializers.DictField(
+            child=serializers.ChoiceField(choices=DiagnosisSubmission.Likelihood.choices),
+            required=False,
+            help_text="Other diagnoses by key, each rated unlikely, possible or likely.",
+        )
+
+        def validate_differential(self, value: dict[str, str]) -> dict[str, str]:
+            if len(value) > 50 or any(len(key) > MAX_KEY_LENGTH for key in value):
+                raise serializers.ValidationError("Rate the diagnoses the attempt lists.")
+            return value
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        attempt = _mine(request, pk)
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.diagnosis_submit(
+            attempt=attempt,
+            primary_key=given.validated_data["primary"],
+            confidence_pct=given.validated_data["confidence_pct"],
+            differential=given.validated_data.get("differential", {}),
+        )
+        return _state(attempt)
 
 
 class TaperStepSerializer(serializers.Serializer):
-    dose = serializers.FloatField()
-    days = serializers.IntegerField()
+    dose = serializers.FloatField(min_value=0, max_value=10_000)
+    days = serializers.IntegerField(min_value=-HORIZON_DAYS, max_value=HORIZON_DAYS)
 
 
 class AdditionalOrderSerializer(serializers.Serializer):
     """An order after the main one; its start day counts from the plan's day 0."""
 
-    agent = serializers.CharField()
-    start_day = serializers.IntegerField(default=0)
-    dose = serializers.FloatField(allow_null=True, default=None)
-    unit = serializers.CharField(allow_null=True, default=None)
-    duration_days = serializers.IntegerField(allow_null=True, default=None)
+    agent = serializers.CharField(max_length=MAX_KEY_LENGTH)
+    start_day = serializers.IntegerField(default=0, min_value=-HORIZON_DAYS, max_value=HORIZON_DAYS)
+    dose = serializers.FloatField(allow_null=True, default=None, min_value=-1e6, max_value=1e6)
+    unit = serializers.CharField(allow_null=True, default=None, max_length=20)
+    duration_days = serializers.IntegerField(
+        allow_null=True, default=None, min_value=-HORIZON_DAYS, max_value=HORIZON_DAYS
+    )
 
 
 class PlanInputSerializer(serializers.Serializer):
-    agent = serializers.CharField()
-    dose = serializers.FloatField(allow_null=True)
-    unit = serializers.CharField()
-    duration_days = serializers.IntegerField(allow_null=True)
+    """The plan form as JSON; the engine's rules refuse a plan with a message per input."""
+
+    agent = serializers.CharField(max_length=MAX_KEY_LENGTH)
+    dose = serializers.FloatField(allow_null=True, min_value=-1e6, max_value=1e6)
+    unit = serializers.CharField(max_length=20)
+    duration_days = serializers.IntegerField(
+        allow_null=True, min_value=-HORIZON_DAYS, max_value=HORIZON_DAYS
+    )
     taper = TaperStepSerializer(many=True, required=False, max_length=MAX_TAPER_STEPS)
     adjuncts = serializers.DictField(child=serializers.BooleanField(), required=False)
     additional_orders = AdditionalOrderSerializer(
@@ -160,16 +538,56 @@ class PlanInputSerializer(serializers.Serializer):
 
 
 class PlanSubmitApi(APIView):
-    """Submit the first plan, or a revision when the outcome stopped at a relapse."""
+    """The first plan: treatment starts the day the work-up ended; the outcome follows."""
 
-    @extend_schema(request=PlanInputSerializer, responses=AttemptOutputSerializer)
+    @extend_schema(
+        request=PlanInputSerializer,
+        responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
+    )
     def post(self, request: Request, pk: int) -> Response:
-        attempt = selectors.attempt_for_user(request.user, pk)
-        data = PlanInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        submit = services.plan_revise if attempt.plans.exists() else services.plan_submit
-        try:
-            submit(attempt=attempt, plan_input=data.plan_input())
-        except AttemptError as error:
-            return _refused(error)
-        return _attempt_response(request, pk)
+        attempt = _mine(request, pk)
+        given = PlanInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.plan_submit(attempt=attempt, plan_input=given.plan_input())
+        return _state(attempt)
+
+
+class PlanReviseApi(APIView):
+    """A revision at the open relapse or non-response, from the day after it."""
+
+    @extend_schema(
+        request=PlanInputSerializer,
+        responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        attempt = _mine(request, pk)
+        given = PlanInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.plan_revise(attempt=attempt, plan_input=given.plan_input())
+        return _state(attempt)
+
+
+class OutcomeApi(APIView):
+    @extend_schema(
+        responses={
+            200: OutcomeOutputSerializer,
+            **refusals(NOT_FOUND, CONFLICT, _409="No outcome yet: submit a plan first."),
+        }
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        attempt = _mine(request, pk)
+        selectors.require_stage_reached(attempt, Stage.OUTCOME)
+        return Response(OutcomeOutputSerializer(selectors.outcome_state(attempt)).data)
+
+
+class DebriefApi(APIView):
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(DebriefOutputSerializer),
+            **refusals(NOT_FOUND, CONFLICT, _409="No debrief yet: finish the attempt first."),
+        }
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        attempt = _mine(request, pk)
+        selectors.require_stage_reached(attempt, Stage.DEBRIEF)
+        return Response(DebriefOutputSerializer(selectors.debrief_state(attempt)).data)

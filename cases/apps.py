@@ -11,4 +11,6 @@ class CasesConfig(AppConfig):
         "interpretationanswer",
         "diagnosissubmission",
         "plansubmission",
+        "courseoutcome",
+        "checkresult",
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -826,3 +826,93 @@ class PlanSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"plan {self.number} from day {self.effective_day}"
+
+
+class CourseOutcome(models.Model):
+    """What happened over five years in one finished attempt: under the learner's plan, or
+    under the case's model plan for the same patient and seed (the debrief's counterfactual).
+    Written when the attempt is scored.
+
+    Each timeline is some 50 kB of JSON; these few columns let case analytics compare the
+    outcome rates of thousands of attempts with one GROUP BY instead of reading them all.
+    """
+
+    class Course(models.TextChoices):
+        LEARNER = "learner", "The learner's plan"
+        RECOMMENDED = "recommended", "The case's model plan"
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="outcomes")
+    course = models.CharField(max_length=12, choices=Course)
+    relapses = models.PositiveSmallIntegerField()
+    adverse_events = models.PositiveSmallIntegerField()
+    admissions = models.PositiveSmallIntegerField()
+    recovered = models.BooleanField()
+    alive_at_5y = models.BooleanField()
+    cumulative_1y_mg = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["attempt", "course"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "course"], name="one_outcome_per_course")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.course}"
+
+    @classmethod
+    def from_summary(cls, attempt: Attempt, course: str, summary: dict[str, Any]) -> CourseOutcome:
+        """A row from ``selectors.timeline_summary``, the numbers the debrief compares."""
+        return cls(
+            attempt=attempt,
+            course=course,
+            relapses=summary["relapses"],
+            adverse_events=summary["adverse_events"],
+            admissions=summary["admissions"],
+            recovered=summary["recovered"],
+            alive_at_5y=summary["alive_at_5y"],
+            cumulative_1y_mg=summary["cumulative_1y_mg"],
+        )
+
+
+class CheckResult(models.Model):
+    """One check of a scored attempt's breakdown, as its debrief shows it, as a row.
+
+    Written from the breakdown when the attempt is scored, so whatever competencies and
+    checks the rubric gives are kept as they are; case analytics group these rows instead
+    of parsing thousands of JSON breakdowns.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="check_results")
+    competency = models.SlugField(max_length=40)
+    competency_label = models.CharField(max_length=120)
+    competency_position = models.PositiveSmallIntegerField()
+    competency_score = models.FloatField(help_text="Share of the competency earned, 0 to 1.")
+    position = models.PositiveSmallIntegerField(help_text="The check's place in its competency.")
+    label = models.CharField(max_length=300)
+    earned = models.FloatField(help_text="Share of the check earned, 0 to 1.")
+    due = models.BooleanField(default=True, help_text="False when nothing was owed.")
+
+    class Meta:
+        ordering = ["attempt", "competency_position", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.label}"
+
+    @classmethod
+    def from_breakdown(cls, attempt_id: int, breakdown: dict[str, Any]) -> list[CheckResult]:
+        """The rows of one breakdown, as ``ScoreCard.to_dict`` gives it and the debrief shows."""
+        return [
+            cls(
+                attempt_id=attempt_id,
+                competency=competency["key"],
+                competency_label=competency["label"],
+                competency_position=competency_position,
+                competency_score=competency["score"],
+                position=position,
+                label=check["label"][:300],
+                earned=check["earned"],
+                due=check.get("due", True),
+            )
+            for competency_position, competency in enumerate(breakdown.get("competencies", []))
+            for position, check in enumerate(competency.get("checks", []))
+        ]

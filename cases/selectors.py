@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from cases import charts, scoring
 from cases.cohorts import CohortComparison
 from cases.content import CaseContent, citation
+from cases.errors import AttemptConflict
 from cases.models import Attempt, Case, InterpretationAnswer, Stage
 from cases.simulation import HORIZON_DAYS, Event, EventKind, Patient, Plan, Timeline
 from cases.snapshot import DiagnosisEntry, InvestigationEntry, ResultValue
@@ -414,3 +415,140 @@ def outcome_timeline(attempt: Attempt) -> Timeline:
     if attempt.timeline is None:
         raise ValueError(f"Attempt {attempt.pk} has no timeline: its plan was never submitted.")
     return Timeline.from_dict(attempt.timeline)
+
+
+# --- the REST API's reads: plain data the API's output serializers describe ------------------
+
+
+def require_stage_reached(attempt: Attempt, stage: Stage) -> None:
+    """Refuse (409) a read of a stage the attempt has not reached: no outcome before a plan."""
+    if not attempt.stage_reached(stage):
+        raise AttemptConflict(
+            f"This attempt has not reached the {Stage(stage).label.lower()} stage yet; it is "
+            f"at the {Stage(attempt.stage).label.lower()} stage."
+        )
+
+
+def attempt_state(attempt: Attempt) -> dict[str, Any]:
+    """What the player shows at the attempt's stage, as plain data for the API.
+
+    Answers, results and explanations appear only once the learner earned them: a history
+    answer once asked, a result once ready, an option's explanation once answered.
+    """
+    content = attempt.content
+    patient = presentation_patient(attempt)
+    asked = {ask.item_key for ask in attempt.history_asks.all()}
+    orders = workup_orders(attempt, content)
+    ordered = {order.investigation["key"] for order in orders}
+    diagnosis = getattr(attempt, "diagnosis_submission", None)
+    return {
+        "id": attempt.pk,
+        "case": attempt.case.slug,
+        "case_version": attempt.case_version.number,
+        "stage": attempt.stage,
+        "clock_hours": attempt.clock_hours,
+        "cost_total": attempt.cost_total,
+        "risk_total_pct": attempt.risk_total_pct,
+        "revealed_until_day": attempt.revealed_until_day,
+        "decision_open": attempt.decision_event is not None,
+        "score": attempt.score,
+        "patient": {
+            "age": patient.age,
+            "sex": patient.sex,
+            "height_cm": patient.height_cm,
+            "weight_kg": patient.weight_kg,
+        },
+        "presentation": {
+            "chief_complaint": content.case["chief_complaint"],
+            "presenting_history": content.case["presenting_history"],
+            "vitals": content.case["vitals"],
+            "exam": content.exam,
+        },
+        "history": [
+            {
+                "key": item["key"],
+                "question": item["question"],
+                "asked": item["key"] in asked,
+                "answer": item["answer"] if item["key"] in asked else None,
+            }
+            for item in content.history
+        ],
+        "catalog": [
+            {**investigation, "ordered": investigation["key"] in ordered}
+            for investigation in content.investigations
+        ],
+        "orders": [
+            {
+                "investigation_key": order.investigation["key"],
+                "name": order.investigation["name"],
+                "ordered_at_hours": order.ordered_at_hours,
+                "ready_at_hours": order.ready_at_hours,
+                "ready": order.ready,
+                "report": order.investigation["report"] if order.ready else None,
+                "values": order.values,
+            }
+            for order in orders
+        ],
+        "questions": [
+            {
+                **question,
+                "answer": None
+                if question["answer"] is None
+                else {
+                    "selected": question["answer"].selected,
+                    "score": question["answer"].score,
+                    "options": question["options"],
+                },
+            }
+            for question in question_views(attempt, content, ordered)
+        ],
+        "diagnoses": diagnoses_in_attempt_order(attempt, content),
+        "diagnosis": None
+        if diagnosis is None
+        else {
+            "primary": diagnosis.primary_key,
+            "confidence_pct": diagnosis.confidence_pct,
+            "differential": diagnosis.differential,
+        },
+        "therapies": content.therapies,
+        "plans": [
+            {
+                "number": plan.number,
+                "effective_day": plan.effective_day,
+                **plan_summary(plan.plan, patient.ideal_body_weight_kg),
+            }
+            for plan in attempt.plans.all()
+        ],
+    }
+
+
+def outcome_state(attempt: Attempt) -> dict[str, Any]:
+    """The course so far: the events up to the open decision (or all), for the API."""
+    events = event_rows(revealed_events(attempt, outcome_timeline(attempt)))
+    return {
+        "revealed_until_day": attempt.revealed_until_day,
+        "decision_open": attempt.decision_event is not None,
+        "decision_event": events[-1] if attempt.decision_event is not None else None,
+        "events": events,
+    }
+
+
+def debrief_state(attempt: Attempt) -> dict[str, Any]:
+    """The debrief as data: the score by competency with its checks, both five-year courses
+    compared (the learner's and the counterfactual under the recommended plan) and the
+    cited model answer."""
+    if attempt.timeline is None or attempt.counterfactual is None:
+        raise AttemptConflict("This attempt has no debrief yet: finish it first.")
+    yours = five_year_course(attempt.timeline, "Your plan: five years")
+    theirs = five_year_course(attempt.counterfactual, "Recommended plan: five years")
+    return {
+        "score": attempt.score,
+        "competencies": attempt.score_breakdown.get("competencies", []),
+        "yours": {"summary": yours.summary, "events": yours.events},
+        "counterfactual": {
+            "summary": theirs.summary,
+            "plan": theirs.plan,
+            "events": theirs.events,
+        },
+        **model_answer(attempt.content),
+    }

@@ -18,7 +18,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from cases import scoring
+from cases import scoring, selectors
 from cases.cohorts import COHORT_PATIENTS, CohortComparison, cohort_compare
 from cases.content import CaseContent, case_snapshot, publish_problems
 from cases.errors import AttemptConflict, AttemptError
@@ -26,6 +26,8 @@ from cases.models import (
     Attempt,
     Case,
     CaseVersion,
+    CheckResult,
+    CourseOutcome,
     DiagnosisSubmission,
     HistoryAsk,
     InterpretationAnswer,
@@ -477,10 +479,20 @@ def attempt_finish(*, attempt: Attempt) -> Attempt:
             model_plan=model_plan,
             comparison=comparison,
         )
+        CourseOutcome.objects.bulk_create(
+            CourseOutcome.from_summary(locked, course, selectors.timeline_summary(course_timeline))
+            for course, course_timeline in (
+                (CourseOutcome.Course.LEARNER, timeline),
+                (CourseOutcome.Course.RECOMMENDED, counterfactual),
+            )
+        )
         locked.counterfactual = counterfactual.to_dict()
         locked.cohort_comparison = comparison.to_dict()
         locked.score = card.total
         locked.score_breakdown = card.to_dict()
+        CheckResult.objects.bulk_create(
+            CheckResult.from_breakdown(locked.pk, locked.score_breakdown)
+        )
         locked.stage = Stage.DEBRIEF
         locked.finished_at = timezone.now()
     return attempt

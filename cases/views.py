@@ -13,16 +13,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap
 
+from cases import analytics as case_analytics
 from cases import plans, selectors, services
-from cases.errors import AttemptError
+from cases.errors import AttemptConflict, AttemptError
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
-from cases.models import Attempt, Stage
+from cases.models import Attempt, Case, Stage
 from cases.simulation import Plan
+from edu_site.classes import selectors as class_selectors
+from edu_site.http import AuthenticatedHttpRequest
+from edu_site.refusals import Refusal
 
 
 @login_required
@@ -125,21 +130,20 @@ def _perform(
     try:
         step(attempt=attempt, **inputs)
     except AttemptError as error:
-        return _refuse(request, attempt, str(error))
+        return _refuse(request, attempt, error)
     return respond(request, attempt)
 
 
-def _refuse(request: HttpRequest, attempt: Attempt, error: str) -> HttpResponse:
-    """A plain post gets the stage page back with the message; htmx gets the message itself."""
+def _refuse(request: HttpRequest, attempt: Attempt, error: Refusal) -> HttpResponse:
+    """A plain post gets the stage page back with the message; htmx gets the message itself,
+    with the refusal's status (400 bad input, 409 wrong stage or state), swapped into the
+    page's alert region out of band (base.html lets htmx swap 400 and 409)."""
     if request.htmx:
         response = render(
-            request,
-            "cases/partials/refusal.html",
-            {"error": error},
-            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+            request, "cases/partials/refusal.html", {"error": error.message}, status=error.status
         )
         return reswap(response, "none")
-    messages.error(request, error)
+    messages.error(request, error.message)
     return redirect(attempt)
 
 
@@ -243,7 +247,7 @@ def test_order(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = TestOrderForm(request.POST, content=attempt.content)
     if not form.is_valid():
-        return _refuse(request, attempt, " ".join(form.errors["investigations"]))
+        return _refuse(request, attempt, Refusal(" ".join(form.errors["investigations"])))
     keys = form.cleaned_data["investigations"]
     return _workup_action(request, attempt, services.test_order, investigation_keys=keys)
 
@@ -254,7 +258,7 @@ def clock_advance(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = ClockForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, attempt, "Choose how far to move the clock.")
+        return _refuse(request, attempt, Refusal("Choose how far to move the clock."))
     hours = form.cleaned_data["hours"]
     return _workup_action(request, attempt, services.clock_advance, hours=hours)
 
@@ -291,7 +295,7 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = AnswerForm(request.POST, content=attempt.content)
     if not form.is_valid():
-        return _refuse(request, attempt, "Choose one of the options shown.")
+        return _refuse(request, attempt, Refusal("Choose one of the options shown."))
     question_key = form.cleaned_data["question"]
     return _perform(
         request,
@@ -343,10 +347,13 @@ def diagnosis(request: HttpRequest, attempt: Attempt) -> HttpResponse:
                     confidence_pct=form.cleaned_data["confidence"],
                     differential=form.differential(),
                 )
-                return redirect(attempt)
             except AttemptError as error:
-                form.add_error(None, str(error))
-        status = HTTPStatus.UNPROCESSABLE_ENTITY
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                return redirect(attempt)
+        else:
+            status = HTTPStatus.BAD_REQUEST
     submission = getattr(attempt, "diagnosis_submission", None)
     context = _player_context(attempt, Stage.DIAGNOSIS, form=form, submission=submission)
     if submission is not None:
@@ -389,10 +396,13 @@ def plan(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         if form.is_valid():
             try:
                 services.plan_submit(attempt=attempt, plan_input=form.plan_input())
-                return redirect(attempt)
             except AttemptError as error:
                 form.add_plan_error(error)
-        status = HTTPStatus.UNPROCESSABLE_ENTITY
+                status = error.status
+            else:
+                return redirect(attempt)
+        else:
+            status = HTTPStatus.BAD_REQUEST
     context = _plan_context(attempt, Stage.PLAN, form)
     return render(request, "cases/attempt_plan.html", context, status=status)
 
@@ -473,19 +483,19 @@ def outcome(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = PlanForm(request.POST, content=attempt.content)
+    status = HTTPStatus.BAD_REQUEST
     if form.is_valid():
         try:
             services.plan_revise(attempt=attempt, plan_input=form.plan_input())
-            return redirect("cases:outcome", pk=attempt.pk)
         except AttemptError as error:
             form.add_plan_error(error)
+            status = error.status
+        else:
+            return redirect("cases:outcome", pk=attempt.pk)
     if not attempt.stage_reached(Stage.OUTCOME):
-        return _refuse(request, attempt, "There is no outcome to revise yet.")
+        return _refuse(request, attempt, AttemptConflict("There is no outcome to revise yet."))
     return render(
-        request,
-        "cases/attempt_outcome.html",
-        _outcome_context(attempt, form),
-        status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        request, "cases/attempt_outcome.html", _outcome_context(attempt, form), status=status
     )
 
 
@@ -532,3 +542,31 @@ def debrief_context(attempt: Attempt) -> dict[str, Any]:
         **selectors.model_answer(content),
     )
     return context
+
+
+# --- analytics for educators -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def analytics(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """How learners worked this case: over all of them, or ``?class=`` one class taught."""
+    if not request.user.is_educator:
+        raise PermissionDenied("Case analytics are for educators.")
+    case = get_object_or_404(Case, slug=slug)
+    attempts = case_analytics.finished_attempts(case)
+    klass = None
+    if "class" in request.GET:
+        class_id = request.GET["class"]
+        if not class_id.isdigit():
+            raise Http404("No such class.")
+        klass = class_selectors.class_for_educator(educator=request.user, class_id=int(class_id))
+        attempts = class_selectors.attempts_for_class(attempts, klass=klass)
+    context = {
+        "case": case,
+        "klass": klass,
+        "classes": class_selectors.classes_taught(educator=request.user),
+        "report": case_analytics.case_analytics(case=case, attempts=attempts),
+        "min_learners": case_analytics.MIN_LEARNERS,
+    }
+    return render(request, "cases/analytics.html", context)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.urls import register_converter
 
 
 class EduSiteConfig(AppConfig):
@@ -9,6 +10,8 @@ class EduSiteConfig(AppConfig):
     verbose_name = "Site and accounts"
 
     def ready(self) -> None:
+        from edu_site.inputs import IdConverter
         from edu_site.roles import educator_group_sync_after_migrate
 
         post_migrate.connect(educator_group_sync_after_migrate)
+        register_converter(IdConverter, "id")

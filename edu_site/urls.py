@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from edu_site import views
 
 admin.site.site_header = "Organizing pneumonia: authoring"
 admin.site.site_title = "OP virtual patients admin"
 admin.site.index_title = "Cases, catalogs and question banks"
+
+handler404 = "edu_site.api.api_page_not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,4 +22,5 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("classes/", include("edu_site.classes.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

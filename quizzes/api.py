@@ -7,18 +7,33 @@ question in tutor mode, or once the attempt is closed and the quiz's review show
 
 from __future__ import annotations
 
+from http import HTTPStatus
+from typing import Any
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from edu_site.api import IdField, refusals
+from edu_site.refusals import Forbidden
 from edu_site.roles import is_educator
 from quizzes import selectors, services, statistics
 from quizzes.models import Attempt, Confidence, Quiz
+
+BAD, FORBIDDEN, NOT_FOUND, CONFLICT, UNSUPPORTED = (
+    HTTPStatus.BAD_REQUEST,
+    HTTPStatus.FORBIDDEN,
+    HTTPStatus.NOT_FOUND,
+    HTTPStatus.CONFLICT,
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+)
+STEP_REFUSALS = (BAD, FORBIDDEN, NOT_FOUND, CONFLICT, UNSUPPORTED)
+"""What a write can refuse: bad input, a session post without CSRF token, another
+learner's attempt, a closed attempt or stale answer, and a body that is not JSON."""
 
 
 class QuizListApi(APIView):
@@ -46,7 +61,7 @@ class QuizListApi(APIView):
                 "open_attempt_id",
             ]
 
-    @extend_schema(responses=QuizListOutputSerializer(many=True))
+    @extend_schema(responses={200: QuizListOutputSerializer(many=True), **refusals()})
     def get(self, request: Request) -> ApiResponse:
         services.attempts_expire_overdue(user=request.user)
         quizzes = selectors.quizzes_for_learner(user=request.user)
@@ -76,6 +91,9 @@ class QuizResponseOutputSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     answered = serializers.BooleanField(source="is_answered")
     feedback = serializers.SerializerMethodField()
+    peers_percent_correct = serializers.SerializerMethodField(
+        help_text="Share of other learners who answered it right; only in results."
+    )
 
     def _reveals(self, response) -> bool:
         attempt: Attempt = self.context["attempt"]
@@ -88,6 +106,9 @@ class QuizResponseOutputSerializer(serializers.Serializer):
         if self._reveals(response):
             return QuizRevealedChoiceOutputSerializer(response.ordered_choices, many=True).data
         return QuizChoiceOutputSerializer(response.ordered_choices, many=True).data
+
+    def get_peers_percent_correct(self, response) -> float | None:
+        return self.context.get("peers", {}).get(response.question_id)
 
     def get_chosen(self, response) -> list[int]:
         return sorted(response.chosen_ids)
@@ -131,32 +152,44 @@ class QuizAttemptOutputSerializer(serializers.ModelSerializer):
     @extend_schema(responses=QuizResponseOutputSerializer(many=True))
     def get_responses(self, attempt: Attempt) -> list[dict]:
         responses = selectors.attempt_responses(attempt=attempt)
-        return QuizResponseOutputSerializer(responses, many=True, context={"attempt": attempt}).data
+        peers = (
+            selectors.peers_percent_correct(
+                question_ids=[r.question_id for r in responses],
+                excluding_user=self.context["peers_of"],
+            )
+            if self.context.get("peers_of") is not None
+            else {}
+        )
+        return QuizResponseOutputSerializer(
+            responses, many=True, context={"attempt": attempt, "peers": peers}
+        ).data
 
 
-def _attempt_data(attempt: Attempt) -> dict:
-    return QuizAttemptOutputSerializer(attempt, context={"now": timezone.now()}).data
-
-
-def _refusal(error: services.QuizError) -> ApiResponse:
-    conflict = isinstance(error, services.StaleAnswer | services.AttemptClosed)
-    code = status.HTTP_409_CONFLICT if conflict else status.HTTP_400_BAD_REQUEST
-    return ApiResponse({"detail": str(error)}, status=code)
+def _attempt_data(attempt: Attempt, *, with_peers: Any = None) -> dict:
+    """The attempt as the API shows it; ``with_peers`` (the learner) adds how other
+    learners did on each question, as the results page shows."""
+    context = {"now": timezone.now(), "peers_of": with_peers}
+    return QuizAttemptOutputSerializer(attempt, context=context).data
 
 
 class AttemptStartApi(APIView):
-    @extend_schema(request=None, responses={201: QuizAttemptOutputSerializer})
+    """Start the quiz, or resume the learner's open attempt on it."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: QuizAttemptOutputSerializer,
+            **refusals(FORBIDDEN, NOT_FOUND, CONFLICT, _409="No attempts left, or no questions."),
+        },
+    )
     def post(self, request: Request, slug: str) -> ApiResponse:
         quiz = get_object_or_404(Quiz, slug=slug, is_published=True, owner__isnull=True)
-        try:
-            attempt = services.attempt_start(user=request.user, quiz=quiz)
-        except services.QuizError as error:
-            return _refusal(error)
+        attempt = services.attempt_start(user=request.user, quiz=quiz)
         return ApiResponse(_attempt_data(attempt), status=status.HTTP_201_CREATED)
 
 
 class AttemptDetailApi(APIView):
-    @extend_schema(responses=QuizAttemptOutputSerializer)
+    @extend_schema(responses={200: QuizAttemptOutputSerializer, **refusals(NOT_FOUND)})
     def get(self, request: Request, attempt_id: int) -> ApiResponse:
         attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
         services.attempt_expire_if_overdue(attempt=attempt)
@@ -165,43 +198,156 @@ class AttemptDetailApi(APIView):
 
 class ResponseSaveApi(APIView):
     class QuizAnswerInputSerializer(serializers.Serializer):
-        question = serializers.IntegerField()
-        choices = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+        question = IdField()
+        choices = serializers.ListField(child=IdField(), allow_empty=False, max_length=50)
         confidence = serializers.ChoiceField(choices=Confidence.choices, required=False)
-        version = serializers.IntegerField(min_value=0)
+        version = IdField(minimum=0)
 
     class QuizAnswerOutputSerializer(serializers.Serializer):
         question = serializers.IntegerField(source="question_id")
         version = serializers.IntegerField()
         answered_at = serializers.DateTimeField()
 
-    @extend_schema(request=QuizAnswerInputSerializer, responses=QuizAnswerOutputSerializer)
+    @extend_schema(
+        request=QuizAnswerInputSerializer,
+        responses={200: QuizAnswerOutputSerializer, **refusals(*STEP_REFUSALS)},
+    )
     def post(self, request: Request, attempt_id: int) -> ApiResponse:
         attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
         given = self.QuizAnswerInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            saved = services.response_save(
-                attempt=attempt,
-                question_id=given.validated_data["question"],
-                choice_ids=given.validated_data["choices"],
-                confidence=given.validated_data.get("confidence", ""),
-                expected_version=given.validated_data["version"],
-            )
-        except services.QuizError as error:
-            return _refusal(error)
+        saved = services.response_save(
+            attempt=attempt,
+            question_id=given.validated_data["question"],
+            choice_ids=given.validated_data["choices"],
+            confidence=given.validated_data.get("confidence", ""),
+            expected_version=given.validated_data["version"],
+        )
         return ApiResponse(self.QuizAnswerOutputSerializer(saved).data)
 
 
-class AttemptFinishApi(APIView):
-    @extend_schema(request=None, responses=QuizAttemptOutputSerializer)
+class ResponseFlagApi(APIView):
+    """Mark a question to come back to, or clear the mark, while the attempt is open."""
+
+    class QuizFlagInputSerializer(serializers.Serializer):
+        question = IdField()
+        flagged = serializers.BooleanField()
+
+    class QuizFlagOutputSerializer(serializers.Serializer):
+        question = serializers.IntegerField(source="question_id")
+        flagged = serializers.BooleanField()
+
+    @extend_schema(
+        request=QuizFlagInputSerializer,
+        responses={200: QuizFlagOutputSerializer, **refusals(*STEP_REFUSALS)},
+    )
     def post(self, request: Request, attempt_id: int) -> ApiResponse:
         attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
-        try:
-            services.attempt_finish(attempt=attempt)
-        except services.QuizError as error:
-            return _refusal(error)
+        given = self.QuizFlagInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        flagged = services.response_flag(
+            attempt=attempt,
+            question_id=given.validated_data["question"],
+            flagged=given.validated_data["flagged"],
+        )
+        return ApiResponse(self.QuizFlagOutputSerializer(flagged).data)
+
+
+class AttemptFinishApi(APIView):
+    """Hand the attempt in: it is scored and its questions are scheduled for review."""
+
+    @extend_schema(
+        request=None,
+        responses={200: QuizAttemptOutputSerializer, **refusals(FORBIDDEN, NOT_FOUND, CONFLICT)},
+    )
+    def post(self, request: Request, attempt_id: int) -> ApiResponse:
+        attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+        services.attempt_finish(attempt=attempt)
         return ApiResponse(_attempt_data(attempt))
+
+
+class AttemptResultsApi(APIView):
+    """A closed attempt's results: the score, and per question what the quiz's review shows
+    with the share of other learners who answered it right."""
+
+    @extend_schema(
+        responses={
+            200: QuizAttemptOutputSerializer,
+            **refusals(NOT_FOUND, CONFLICT, _409="The attempt is still open: finish it first."),
+        },
+    )
+    def get(self, request: Request, attempt_id: int) -> ApiResponse:
+        attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+        services.attempt_expire_if_overdue(attempt=attempt)
+        if attempt.is_open:
+            raise services.QuizConflict("Finish the attempt to see your results.")
+        return ApiResponse(_attempt_data(attempt, with_peers=request.user))
+
+
+class TopicOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    parent = serializers.CharField(source="parent.name", allow_null=True, default=None)
+    question_count = serializers.IntegerField()
+
+
+class PracticeApi(APIView):
+    """Custom practice: GET lists the topics to choose from; POST builds a tutor-mode quiz
+    from topics, a size and a pool of questions, and starts it."""
+
+    class PracticeInputSerializer(serializers.Serializer):
+        topics = serializers.ListField(child=IdField(), required=False, max_length=200)
+        count = serializers.IntegerField(min_value=1, max_value=services.PRACTICE_MAX_QUESTIONS)
+        pool = serializers.ChoiceField(choices=services.Pool.CHOICES)
+
+    @extend_schema(responses={200: TopicOutputSerializer(many=True), **refusals()})
+    def get(self, request: Request) -> ApiResponse:
+        topics = selectors.topics_for_practice()
+        return ApiResponse(TopicOutputSerializer(topics, many=True).data)
+
+    @extend_schema(
+        request=PracticeInputSerializer,
+        responses={201: QuizAttemptOutputSerializer, **refusals(BAD, FORBIDDEN, UNSUPPORTED)},
+    )
+    def post(self, request: Request) -> ApiResponse:
+        given = self.PracticeInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        quiz = services.practice_quiz_create(
+            user=request.user,
+            topic_ids=given.validated_data.get("topics", []),
+            count=given.validated_data["count"],
+            pool=given.validated_data["pool"],
+        )
+        attempt = services.attempt_start(user=request.user, quiz=quiz)
+        return ApiResponse(_attempt_data(attempt), status=status.HTTP_201_CREATED)
+
+
+class ReviewQueueApi(APIView):
+    """Spaced review: GET lists the questions due now; POST starts a session of them."""
+
+    class ReviewCardOutputSerializer(serializers.Serializer):
+        question = serializers.IntegerField(source="question_id")
+        stem = serializers.CharField(source="question.stem")
+        due = serializers.DateTimeField()
+        reviews = serializers.IntegerField()
+        lapses = serializers.IntegerField()
+
+    @extend_schema(responses={200: ReviewCardOutputSerializer(many=True), **refusals()})
+    def get(self, request: Request) -> ApiResponse:
+        cards = selectors.review_cards_due(user=request.user)
+        return ApiResponse(self.ReviewCardOutputSerializer(cards, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: QuizAttemptOutputSerializer,
+            **refusals(FORBIDDEN, CONFLICT, _409="Nothing is due for review now."),
+        },
+    )
+    def post(self, request: Request) -> ApiResponse:
+        quiz = services.review_quiz_create(user=request.user)
+        attempt = services.attempt_start(user=request.user, quiz=quiz)
+        return ApiResponse(_attempt_data(attempt), status=status.HTTP_201_CREATED)
 
 
 class QuizItemStatisticsOutputSerializer(serializers.Serializer):
@@ -229,10 +375,12 @@ class ItemAnalysisApi(APIView):
         standard_error = serializers.FloatField(allow_null=True)
         items = QuizItemStatisticsOutputSerializer(many=True)
 
-    @extend_schema(responses=QuizStatisticsOutputSerializer)
+    @extend_schema(
+        responses={200: QuizStatisticsOutputSerializer, **refusals(FORBIDDEN, NOT_FOUND)}
+    )
     def get(self, request: Request, slug: str) -> ApiResponse:
         if not is_educator(request.user):
-            raise PermissionDenied("Item analysis is for educators.")
+            raise Forbidden("Item analysis is for educators.")
         quiz = get_object_or_404(Quiz, slug=slug)
         report = statistics.quiz_item_analysis(quiz=quiz)
         return ApiResponse(self.QuizStatisticsOutputSerializer(report).data)

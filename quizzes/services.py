@@ -15,6 +15,7 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from edu_site.models import User
+from edu_site.refusals import Conflict, Refusal
 from quizzes import scoring, spaced_review
 from quizzes.models import (
     Attempt,
@@ -38,16 +39,21 @@ REVIEW_CARD_FIELDS = [
 ]
 
 
-class QuizError(Exception):
-    """A request the rules refuse; the message is written for the learner."""
+class QuizError(Refusal):
+    """A request the rules refuse; the message is written for the learner. Raised as is,
+    it is bad input (400): an unknown question or choice, a missing confidence."""
 
 
-class AttemptClosed(QuizError):
-    pass
+class QuizConflict(QuizError, Conflict):
+    """Allowed input the attempt's state refuses now (409)."""
 
 
-class StaleAnswer(QuizError):
-    pass
+class AttemptClosed(QuizConflict):
+    """The attempt was handed in or timed out; nothing in it changes any more."""
+
+
+class StaleAnswer(QuizConflict):
+    """The answer changed on another page since this one was shown."""
 
 
 # --- attempts -----------------------------------------------------------------------------
@@ -60,13 +66,15 @@ def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None) -> Att
     if open_attempt is not None:
         return open_attempt
     if not (quiz.is_published or quiz.owner_id == user.pk):
-        raise QuizError("This quiz is not open.")
+        raise QuizConflict("This quiz is not open.")
     taken = Attempt.objects.filter(user=user, quiz=quiz).count()
     if quiz.attempts_allowed and taken >= quiz.attempts_allowed:
-        raise QuizError(f"You have used all {quiz.attempts_allowed} attempts allowed on this quiz.")
+        raise QuizConflict(
+            f"You have used all {quiz.attempts_allowed} attempts allowed on this quiz."
+        )
     questions = _questions_for_attempt(quiz)
     if not questions:
-        raise QuizError("This quiz has no questions yet.")
+        raise QuizConflict("This quiz has no questions yet.")
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -258,7 +266,7 @@ def response_save(
                 "the newer answer is kept. Look again and answer once more if needed."
             )
         if response.is_answered and locked.quiz.mode == Quiz.Mode.TUTOR:
-            raise QuizError("In tutor mode an answer is final once checked.")
+            raise QuizConflict("In tutor mode an answer is final once checked.")
         all_choices = response.question.choices.all()
         marking = scoring.mark_answer(
             kind=response.question.kind,
@@ -405,7 +413,7 @@ def review_quiz_create(*, user: User, now: datetime | None = None) -> Quiz:
         ]
     )
     if not due:
-        raise QuizError("Nothing is due for review now.")
+        raise QuizConflict("Nothing is due for review now.")
     return _practice_quiz_save(user=user, question_ids=due, title="Review session", now=now)
 
 

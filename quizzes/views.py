@@ -6,7 +6,7 @@ JavaScript; with htmx the same view answers with the page's fragment instead.
 
 from __future__ import annotations
 
-from datetime import datetime
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,24 +15,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from edu_site.inputs import parse_aware_datetime, parse_id, parse_ids, parse_int
+from edu_site.refusals import Refusal
 from edu_site.roles import is_educator
 from quizzes import selectors, services, statistics
 from quizzes.forms import PracticeForm
 from quizzes.models import Attempt, Confidence, Quiz
 
 
-def _ints(values: list[str]) -> list[int]:
-    """Form values that should be ids; anything else is refused by the services as unknown."""
-    return [int(value) for value in values if value.strip().lstrip("-").isdigit()]
-
-
-def _int_or_none(value: str | None) -> int | None:
-    ids = _ints([value or ""])
-    return ids[0] if ids else None
+def _position(value: str | None) -> int | None:
+    """Which question to show (``?q=``, a form's ``position``): a position that is not a
+    plain number shows the first question rather than refusing the page."""
+    try:
+        return parse_int(value, field="position", minimum=1)
+    except Refusal:
+        return None
 
 
 def _attempt_url(attempt: Attempt, position: int | None = None) -> str:
@@ -95,7 +95,7 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
         messages.warning(request, "Time ran out: your attempt was handed in at its deadline.")
     if not attempt.is_open:
         return redirect("quizzes:results", attempt.pk)
-    context = _attempt_context(request, attempt, _int_or_none(request.GET.get("q")))
+    context = _attempt_context(request, attempt, _position(request.GET.get("q")))
     template = "quizzes/attempt.html#attempt-body" if request.htmx else "quizzes/attempt.html"
     return render(request, template, context)
 
@@ -104,43 +104,46 @@ def _after_attempt_post(
     request: HttpRequest,
     attempt: Attempt,
     position: int | None,
-    error: str = "",
+    error: Refusal | None = None,
     *,
     focus_flag: bool = False,
 ) -> HttpResponse:
     """The question again: a fragment for htmx, else a redirect to its page.
 
-    ``focus_flag`` keeps keyboard focus on the flag button the learner just pressed.
+    A refusal goes back as a message on the page; htmx gets the attempt body with the refusal
+    inside it and the refusal's status (400 or 409). ``focus_flag`` keeps keyboard focus on
+    the flag button the learner just pressed.
     """
     if not request.htmx:
-        if error:
-            messages.error(request, error)
+        if error is not None:
+            messages.error(request, error.message)
         return redirect(_attempt_url(attempt, position))
     context = _attempt_context(request, attempt, position)
-    context.update(error=error, focus_flag=focus_flag)
-    return render(request, "quizzes/attempt.html#attempt-body", context)
+    context.update(error=error.message if error is not None else "", focus_flag=focus_flag)
+    status = error.status if error is not None else HTTPStatus.OK
+    return render(request, "quizzes/attempt.html#attempt-body", context, status=status)
 
 
 @login_required
 @require_POST
 def response_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
-    position = _int_or_none(request.POST.get("position"))
-    shown_at = parse_datetime(request.POST.get("shown_at", ""))
+    position = _position(request.POST.get("position"))
+    shown_at = request.POST.get("shown_at")
     try:
         services.response_save(
             attempt=attempt,
-            question_id=_int_or_none(request.POST.get("question")) or 0,
-            choice_ids=_ints(request.POST.getlist("choice")),
+            question_id=parse_id(request.POST.get("question"), field="question"),
+            choice_ids=parse_ids(request.POST.getlist("choice"), field="choice"),
             confidence=request.POST.get("confidence", ""),
-            expected_version=_int_or_none(request.POST.get("version")) or 0,
-            shown_at=shown_at if isinstance(shown_at, datetime) else None,
+            expected_version=parse_int(request.POST.get("version"), field="version"),
+            shown_at=parse_aware_datetime(shown_at, field="shown_at") if shown_at else None,
         )
     except services.AttemptClosed as error:
         messages.error(request, str(error))
         return _closed_redirect(request, attempt)
-    except services.QuizError as error:
-        return _after_attempt_post(request, attempt, position, str(error))
+    except Refusal as error:
+        return _after_attempt_post(request, attempt, position, error)
     if not request.htmx:
         messages.success(request, "Answer saved.")
     return _after_attempt_post(request, attempt, position)
@@ -150,18 +153,18 @@ def response_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 def response_flag(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
-    position = _int_or_none(request.POST.get("position"))
+    position = _position(request.POST.get("position"))
     try:
         services.response_flag(
             attempt=attempt,
-            question_id=_int_or_none(request.POST.get("question")) or 0,
+            question_id=parse_id(request.POST.get("question"), field="question"),
             flagged=request.POST.get("flagged") == "on",
         )
     except services.AttemptClosed as error:
         messages.error(request, str(error))
         return _closed_redirect(request, attempt)
-    except services.QuizError as error:
-        return _after_attempt_post(request, attempt, position, str(error))
+    except Refusal as error:
+        return _after_attempt_post(request, attempt, position, error)
     return _after_attempt_post(request, attempt, position, focus_flag=True)
 
 

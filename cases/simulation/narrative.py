@@ -210,8 +210,8 @@ DEATH_FROM_DISEASE: dict[Disease, str | None] = {
         "fulminant organizing pneumonia kills, usually within weeks of admission."
     ),
     Disease.COMMUNITY_ACQUIRED_PNEUMONIA: (
-        "The bacterial pneumonia, never given antibiotics, overwhelms the patient, who dies "
-        "of sepsis."
+        "Without a full course of antibiotics the bacterial pneumonia overwhelms the patient, "
+        "who dies of sepsis."
     ),
     Disease.INVASIVE_MUCINOUS_ADENOCARCINOMA: (
         "The opacities kept spreading because they were an invasive mucinous adenocarcinoma, "

@@ -98,10 +98,11 @@ def test_the_api_names_the_order_a_refusal_is_about(learner_client, attempt):
     )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
+    message = "Dose for clarithromycin must be between 500 and 1000 mg/day, not 250."
     assert response.json() == {
-        "detail": "Dose for clarithromycin must be between 500 and 1000 mg/day, not 250.",
-        "order": 2,
-        "field": "dose",
+        "detail": message,
+        "code": "invalid",
+        "fields": {"additional_orders.0.dose": [message]},
     }
     assert not attempt.plans.exists()
 

@@ -146,7 +146,7 @@ def test_a_test_outside_the_catalog_gets_a_clear_message_and_changes_nothing(
     )
 
     assert "x-ray-vision is not in this case&#x27;s test catalog." in plain.text
-    assert htmx.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert htmx.status_code == HTTPStatus.BAD_REQUEST
     assert htmx["HX-Reswap"] == "none"
     assert "not in this case" in htmx.text
     assert not attempt.test_orders.exists()
@@ -185,7 +185,7 @@ def test_every_action_taken_too_early_says_why_with_or_without_htmx(
 
     assert plain.redirect_chain == [(reverse("cases:presentation", args=[attempt.pk]), 302)]
     assert why in plain.text
-    assert swapped.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert swapped.status_code == HTTPStatus.CONFLICT
     assert swapped["HX-Reswap"] == "none"
     assert why in swapped.text
     assert Attempt.objects.values().get(pk=attempt.pk) == before
@@ -218,7 +218,7 @@ def test_a_dose_outside_the_range_is_shown_on_the_form_and_nothing_is_saved(
         {"agent": "prednisone", "dose": "1.5", "unit": "mg/kg/day", "duration_days": "28"},
     )
 
-    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "must be between 0 and 1 mg/kg/day, not 1.5" in response.text
     assert 'value="1.5"' in response.text
     attempt.refresh_from_db()
@@ -241,7 +241,7 @@ def test_a_taper_that_ends_before_it_starts_is_shown_on_the_form(learner_client,
         },
     )
 
-    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Taper step 1 ends before it starts" in response.text
     assert not attempt.plans.exists()
 
@@ -284,7 +284,7 @@ def test_an_error_in_a_further_order_is_shown_in_its_own_row_and_nothing_is_save
         },
     )
 
-    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     third = fieldset(response.text, "Order 3")
     assert (
         '<ul class="errorlist" id="id_order_3_dose_error"><li>Dose for clarithromycin must be '
@@ -308,7 +308,7 @@ def test_a_further_order_with_a_dose_but_no_treatment_is_refused_on_its_row(
         reverse("cases:plan", args=[attempt.pk]), {**MAIN_ORDER, "order_2_dose": "500"}
     )
 
-    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Choose a treatment for order 2, or clear its other fields." in fieldset(
         response.text, "Order 2"
     )

@@ -185,7 +185,7 @@ def test_the_gradebook_costs_the_same_queries_for_a_bigger_class(educator_client
     small = count_queries(educator_client, url)
     populate(klass, learners=4, assignments=3)
 
-    assert count_queries(educator_client, url) == small == 9
+    assert count_queries(educator_client, url) == small == 10
 
 
 def test_the_dashboard_costs_the_same_queries_with_more_assignments_done(

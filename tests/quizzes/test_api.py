@@ -14,8 +14,12 @@ from tests.quizzes.conftest import choice_ids, response_at
 pytestmark = pytest.mark.django_db
 
 
-def test_the_list_needs_a_login(client, quiz):
-    assert client.get(reverse("quizzes-api:list")).status_code == HTTPStatus.FORBIDDEN
+def test_the_list_needs_a_login_or_a_token(client, quiz):
+    response = client.get(reverse("quizzes-api:list"))
+
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert response.headers["WWW-Authenticate"] == "Token"
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_a_learner_takes_an_exam_through_the_api(learner_client, exam_quiz):
@@ -105,13 +109,14 @@ def test_a_strangers_attempt_is_404(client, learner, quiz):
     assert client.post(reverse("quizzes-api:finish", args=[attempt.pk])).status_code == 404
 
 
-def test_an_attempt_beyond_the_number_allowed_is_a_bad_request(learner, learner_client):
+def test_an_attempt_beyond_the_number_allowed_is_a_conflict(learner, learner_client):
     quiz = QuizFactory(questions__count=1, attempts_allowed=1)
     services.attempt_finish(attempt=services.attempt_start(user=learner, quiz=quiz))
 
     refused = learner_client.post(reverse("quizzes-api:start", args=[quiz.slug]))
 
-    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert refused.status_code == HTTPStatus.CONFLICT
+    assert refused.json()["detail"] == "You have used all 1 attempts allowed on this quiz."
 
 
 def test_item_analysis_is_403_for_learners_and_open_to_educators(

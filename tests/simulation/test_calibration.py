@@ -5,7 +5,7 @@ error of any fraction checked is sqrt(0.25 / 4000) = 0.8 percentage points; ever
 sits at least 5 standard errors inside its target (the closest, spontaneous improvement under
 observation at about 7.6 % against < 10 %, is 5.7 errors away; complete recovery at about 75 %
 against 65-80 % is 7), so a pass is not luck and a model change that moves a row out of range
-fails reliably. Ratios and comparisons have similar margins (short vs standard relapse 1.8x vs
+fails reliably. Ratios and comparisons have similar margins (short vs standard relapse 2.1x vs
 1.5x; fulminant death 27 % vs 7 %).
 """
 
