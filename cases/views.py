@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial, wraps
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap
@@ -24,6 +25,7 @@ from cases import plans, selectors, services
 from cases.errors import AttemptConflict, AttemptError
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
 from cases.models import Attempt, Case, Stage
+from cases.simulation import Plan
 from edu_site.classes import selectors as class_selectors
 from edu_site.http import AuthenticatedHttpRequest
 from edu_site.refusals import Refusal
@@ -31,14 +33,14 @@ from edu_site.refusals import Refusal
 
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = selectors.published_cases_for(request.user)
     return render(request, "cases/case_list.html", {"cases": cases})
 
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     case = selectors.published_case(slug, request.user)
     open_attempts = [a for a in case.my_attempts if a.is_open]
     return render(
@@ -50,7 +52,7 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
+def attempt_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     case = selectors.published_case(slug, request.user)
     try:
         attempt = services.attempt_start(user=request.user, case=case)
@@ -62,14 +64,14 @@ def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def attempt_resume(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt_resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect(selectors.attempt_for_user(request.user, pk))
 
 
 # --- helpers ---------------------------------------------------------------------------------
 
 
-StagePage = Callable[[HttpRequest, Attempt], HttpResponse]
+StagePage = Callable[[AuthenticatedHttpRequest, Attempt], HttpResponse]
 
 
 def stage_page(stage: Stage) -> Callable[[StagePage], Callable[..., HttpResponse]]:
@@ -78,7 +80,7 @@ def stage_page(stage: Stage) -> Callable[[StagePage], Callable[..., HttpResponse
 
     def guard(view: StagePage) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def guarded(request: HttpRequest, pk: int) -> HttpResponse:
+        def guarded(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             attempt = selectors.attempt_for_user(request.user, pk)
             if not attempt.stage_reached(stage):
                 return redirect(attempt)
@@ -109,16 +111,16 @@ def _player_context(attempt: Attempt, stage: Stage, **extra: Any) -> dict[str, A
     }
 
 
-def _current_stage(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _current_stage(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return redirect(attempt)
 
 
 def _perform(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     attempt: Attempt,
     step: Callable[..., object],
     *,
-    respond: Callable[[HttpRequest, Attempt], HttpResponse] = _current_stage,
+    respond: Callable[[AuthenticatedHttpRequest, Attempt], HttpResponse] = _current_stage,
     **inputs: Any,
 ) -> HttpResponse:
     """Run one service step on the learner's attempt and answer the way every action does.
@@ -133,7 +135,7 @@ def _perform(
     return respond(request, attempt)
 
 
-def _refuse(request: HttpRequest, attempt: Attempt, error: Refusal) -> HttpResponse:
+def _refuse(request: AuthenticatedHttpRequest, attempt: Attempt, error: Refusal) -> HttpResponse:
     """A plain post gets the stage page back with the message; htmx gets the message itself,
     with the refusal's status (400 bad input, 409 wrong stage or state), swapped into the
     page's alert region out of band (base.html lets htmx swap 400 and 409)."""
@@ -165,13 +167,13 @@ def _presentation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 @stage_page(Stage.PRESENTATION)
-def presentation(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def presentation(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_presentation.html", _presentation_context(attempt))
 
 
 @login_required
 @require_POST
-def history_ask(request: HttpRequest, pk: int) -> HttpResponse:
+def history_ask(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request,
         selectors.attempt_for_user(request.user, pk),
@@ -181,7 +183,7 @@ def history_ask(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _history_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _history_response(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     if request.htmx:
         return render(
             request, "cases/attempt_presentation.html#history", _presentation_context(attempt)
@@ -189,7 +191,9 @@ def _history_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     return _page_again(request, "cases:presentation", attempt, "The patient has answered.")
 
 
-def _page_again(request: HttpRequest, name: str, attempt: Attempt, done: str) -> HttpResponse:
+def _page_again(
+    request: AuthenticatedHttpRequest, name: str, attempt: Attempt, done: str
+) -> HttpResponse:
     """Without htmx, the page again with a message saying what happened; site.js moves
     focus to the result the page marks, as it does after a swap."""
     messages.success(request, done)
@@ -198,7 +202,7 @@ def _page_again(request: HttpRequest, name: str, attempt: Attempt, done: str) ->
 
 @login_required
 @require_POST
-def workup_begin(request: HttpRequest, pk: int) -> HttpResponse:
+def workup_begin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _perform(request, selectors.attempt_for_user(request.user, pk), services.workup_begin)
 
 
@@ -214,12 +218,12 @@ def _workup_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
         pending=[order for order in orders if not order.ready],
         ready=[order for order in orders if order.ready],
         catalog=selectors.orderable_by_category(context["content"], ordered),
-        clock_choices=ClockForm.base_fields["hours"].choices,
+        clock_choices=cast(forms.ChoiceField, ClockForm.base_fields["hours"]).choices,
     )
     return context
 
 
-def _workup_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _workup_response(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     if request.htmx:
         return render(request, "cases/attempt_workup.html#workup-panel", _workup_context(attempt))
     done = f"The clock reads hour {attempt.clock_hours}."
@@ -227,7 +231,7 @@ def _workup_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 
 
 def _workup_action(
-    request: HttpRequest, attempt: Attempt, step: Callable[..., object], **inputs: Any
+    request: AuthenticatedHttpRequest, attempt: Attempt, step: Callable[..., object], **inputs: Any
 ) -> HttpResponse:
     """A work-up step answers with the work-up panel (htmx) or the work-up page."""
     return _perform(request, attempt, step, respond=_workup_response, **inputs)
@@ -236,24 +240,24 @@ def _workup_action(
 @login_required
 @require_GET
 @stage_page(Stage.WORKUP)
-def workup(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def workup(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_workup.html", _workup_context(attempt))
 
 
 @login_required
 @require_POST
-def test_order(request: HttpRequest, pk: int) -> HttpResponse:
+def test_order(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = TestOrderForm(request.POST, content=attempt.content)
     if not form.is_valid():
-        return _refuse(request, attempt, Refusal(" ".join(form.errors["investigations"])))
+        return _refuse(request, attempt, Refusal(" ".join(map(str, form.errors["investigations"]))))
     keys = form.cleaned_data["investigations"]
     return _workup_action(request, attempt, services.test_order, investigation_keys=keys)
 
 
 @login_required
 @require_POST
-def clock_advance(request: HttpRequest, pk: int) -> HttpResponse:
+def clock_advance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = ClockForm(request.POST)
     if not form.is_valid():
@@ -264,7 +268,7 @@ def clock_advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def workup_finish(request: HttpRequest, pk: int) -> HttpResponse:
+def workup_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _perform(request, selectors.attempt_for_user(request.user, pk), services.workup_finish)
 
 
@@ -284,13 +288,13 @@ def _interpretation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 @stage_page(Stage.INTERPRETATION)
-def interpretation(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def interpretation(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_interpretation.html", _interpretation_context(attempt))
 
 
 @login_required
 @require_POST
-def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def answer_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = AnswerForm(request.POST, content=attempt.content)
     if not form.is_valid():
@@ -306,7 +310,9 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _answer_response(request: HttpRequest, attempt: Attempt, question_key: str) -> HttpResponse:
+def _answer_response(
+    request: AuthenticatedHttpRequest, attempt: Attempt, question_key: str
+) -> HttpResponse:
     """With htmx, the answered question with its explanations; without, the page again."""
     if not request.htmx:
         return _page_again(request, "cases:interpretation", attempt, "Your answer is recorded.")
@@ -319,7 +325,7 @@ def _answer_response(request: HttpRequest, attempt: Attempt, question_key: str) 
 
 @login_required
 @require_POST
-def interpretation_finish(request: HttpRequest, pk: int) -> HttpResponse:
+def interpretation_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request, selectors.attempt_for_user(request.user, pk), services.interpretation_finish
     )
@@ -331,7 +337,7 @@ def interpretation_finish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @stage_page(Stage.DIAGNOSIS)
-def diagnosis(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def diagnosis(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     content = attempt.content
     form = DiagnosisForm(
         request.POST or None, diagnoses=selectors.diagnoses_in_attempt_order(attempt, content)
@@ -387,7 +393,7 @@ def _plan_context(attempt: Attempt, stage: Stage, form: PlanForm, **extra: Any) 
 @login_required
 @require_http_methods(["GET", "POST"])
 @stage_page(Stage.PLAN)
-def plan(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     content = attempt.content
     form = PlanForm(request.POST or None, content=content)
     status = HTTPStatus.OK
@@ -408,17 +414,24 @@ def plan(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 
 @login_required
 @require_GET
-def dose_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def dose_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The milligrams one order's dose means for this patient, as the learner types it.
 
     ``?order=N`` names the row; its inputs come with the request (htmx includes the row).
+    ``?step=N`` asks for taper step N of order 1 instead, in order 1's unit (htmx includes
+    the whole form).
     """
     attempt = selectors.attempt_for_user(request.user, pk)
     form = PlanForm(request.GET, content=attempt.content)
     rows = {str(row.number): row for row in form.order_rows()}
     row = rows.get(request.GET.get("order", "1"), rows["1"])
+    steps = {str(step): dose for step, dose, _ in form.taper_rows()}
+    step = request.GET.get("step", "")
+    dose_field, preview_id = row.dose, row.preview_id
+    if step in steps:
+        dose_field, preview_id = steps[step], PlanForm.taper_preview_id(int(step))
     try:
-        dose = float(row.dose.value())
+        dose = float(dose_field.value())
         mg = plans.dose_daily_mg(
             patient=services.treatment_patient(attempt),
             agent=row.agent.value(),
@@ -432,7 +445,7 @@ def dose_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/includes/plan_form.html#dose-preview",
-        {"preview": preview, "preview_id": row.preview_id},
+        {"preview": preview, "preview_id": preview_id},
     )
 
 
@@ -440,13 +453,18 @@ def dose_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str, Any]:
+    """The course so far; at an open decision, a revision form that starts from the plan
+    as it stands on the day the revision would begin (a refused form keeps what was sent)."""
     content = attempt.content
-    form = form or PlanForm(content=content)
-    context = _plan_context(attempt, Stage.OUTCOME, form)
+    context = _plan_context(attempt, Stage.OUTCOME, form or PlanForm(content=content))
     until = attempt.revealed_until_day
     shown = selectors.outcome_view(attempt, "Your patient's course", plans=len(context["plans"]))
     events = shown["events"]
     open_decision = attempt.stage == Stage.OUTCOME and attempt.decision_event is not None
+    if form is None and open_decision and until is not None and context["plans"]:
+        current = Plan.from_dict(context["plans"][-1]["submission"].plan)
+        remaining = plans.plan_from_day(current, until + 1)
+        context["form"] = PlanForm(content=content, initial=PlanForm.initial_for(remaining))
     context.update(
         until=until,
         events=events,
@@ -461,13 +479,13 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
 @login_required
 @require_GET
 @stage_page(Stage.OUTCOME)
-def outcome(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def outcome(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_outcome.html", _outcome_context(attempt))
 
 
 @login_required
 @require_POST
-def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = PlanForm(request.POST, content=attempt.content)
     status = HTTPStatus.BAD_REQUEST
@@ -488,7 +506,7 @@ def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def outcome_continue(request: HttpRequest, pk: int) -> HttpResponse:
+def outcome_continue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request, selectors.attempt_for_user(request.user, pk), services.outcome_continue
     )
@@ -496,7 +514,7 @@ def outcome_continue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _perform(request, selectors.attempt_for_user(request.user, pk), services.attempt_finish)
 
 
@@ -506,7 +524,7 @@ def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @stage_page(Stage.DEBRIEF)
-def debrief(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def debrief(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_debrief.html", debrief_context(attempt))
 
 
