@@ -13,6 +13,8 @@ from http import HTTPStatus
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -45,6 +47,18 @@ ID_PARAMETERS = ("pk", "attempt_id")
 
 
 @pytest.fixture
+def connection_kept_open():
+    """schemathesis calls the WSGI app directly, whose request signals would close the
+    database connection, and with it the test's transaction, after each request; Django's
+    own test client disconnects them the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
 def live_learner(shipped_case, learner, two_question_quiz, another_quiz):
     """A learner with a token, a case attempt at every stage, and quiz attempts open and
     closed; returns the token and the ids and slugs a request may name."""
@@ -68,7 +82,9 @@ def live_learner(shipped_case, learner, two_question_quiz, another_quiz):
     }
 
 
-def test_every_api_response_is_documented_and_none_is_a_server_error(live_learner):
+def test_every_api_response_is_documented_and_none_is_a_server_error(
+    live_learner, connection_kept_open
+):
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     headers = {"Authorization": f"Token {live_learner['token']}"}
     seen: list[tuple[str, int]] = []
