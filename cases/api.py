@@ -13,7 +13,6 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +22,7 @@ from cases.plans import MAX_ADDITIONAL_ORDERS, MAX_TAPER_STEPS, OrderInput, Plan
 from cases.services import CLOCK_STEPS_HOURS
 from cases.simulation import HORIZON_DAYS
 from edu_site.api import refusals
+from edu_site.http import AuthenticatedApiRequest
 
 BAD, NOT_FOUND, CONFLICT, UNSUPPORTED = (
     HTTPStatus.BAD_REQUEST,
@@ -69,7 +69,9 @@ class VitalsOutputSerializer(serializers.Serializer):
 class ExamFindingOutputSerializer(serializers.Serializer):
     system = serializers.CharField()
     finding = serializers.CharField()
-    source = serializers.CharField()
+    # Naming a field `source` or `label` shadows Field attributes only in the stubs:
+    # DRF's serializer metaclass moves declared fields off the class.
+    source = serializers.CharField()  # type: ignore[assignment]
 
 
 class PresentationOutputSerializer(serializers.Serializer):
@@ -215,7 +217,7 @@ class OutcomeOutputSerializer(serializers.Serializer):
 
 
 class CheckOutputSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     weight = serializers.FloatField()
     earned = serializers.FloatField()
     note = serializers.CharField(allow_blank=True)
@@ -224,7 +226,7 @@ class CheckOutputSerializer(serializers.Serializer):
 
 class CompetencyOutputSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     weight = serializers.FloatField()
     score = serializers.FloatField(help_text="Share earned, 0 to 1.")
     points = serializers.FloatField()
@@ -295,13 +297,13 @@ def _state(attempt: Attempt, status: HTTPStatus = HTTPStatus.OK) -> Response:
     return Response(AttemptOutputSerializer(selectors.attempt_state(attempt)).data, status=status)
 
 
-def _mine(request: Request, pk: int) -> Attempt:
+def _mine(request: AuthenticatedApiRequest, pk: int) -> Attempt:
     return selectors.attempt_for_user(request.user, pk)
 
 
 class CaseListApi(APIView):
     @extend_schema(responses={200: CaseOutputSerializer(many=True), **refusals()})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedApiRequest) -> Response:
         cases = selectors.published_cases_for(request.user)
         return Response(CaseOutputSerializer(cases, many=True).data)
 
@@ -314,7 +316,7 @@ class AttemptStartApi(APIView):
             **refusals(HTTPStatus.FORBIDDEN, NOT_FOUND, _404="No published case by that slug."),
         },
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedApiRequest, slug: str) -> Response:
         case = selectors.published_case(slug, request.user)
         attempt = services.attempt_start(user=request.user, case=case)
         return _state(_mine(request, attempt.pk), HTTPStatus.CREATED)
@@ -322,7 +324,7 @@ class AttemptStartApi(APIView):
 
 class AttemptDetailApi(APIView):
     @extend_schema(responses={200: AttemptOutputSerializer, **refusals(NOT_FOUND)})
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedApiRequest, pk: int) -> Response:
         return _state(_mine(request, pk))
 
 
@@ -334,7 +336,7 @@ class _StepApi(APIView):
     @extend_schema(
         request=None, responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)}
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedApiRequest, pk: int) -> Response:
         attempt = _mine(request, pk)
         type(self).step(attempt=attempt)
         return _state(attempt)
@@ -381,7 +383,7 @@ class HistoryAskApi(APIView):
         request=InputSerializer,
         responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedApiRequest, pk: int) -> Response:
         attempt = _mine(request, pk)
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -400,7 +402,7 @@ class TestOrderApi(APIView):
         request=InputSerializer,
         responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedApiRequest, pk: int) -> Response:
         attempt = _mine(request, pk)
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -425,7 +427,7 @@ class ClockAdvanceApi(APIView):
         request=InputSerializer,
         responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedApiRequest, pk: int) -> Response:
         attempt = _mine(request, pk)
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -445,7 +447,7 @@ class AnswerSubmitApi(APIView):
         request=InputSerializer,
         responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedApiRequest, pk: int) -> Response:
         attempt = _mine(request, pk)
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -479,7 +481,7 @@ class DiagnosisSubmitApi(APIView):
         request=InputSerializer,
         responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedApiRequest, pk: int) -> Response:
         attempt = _mine(request, pk)
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -518,9 +520,12 @@ class PlanInputSerializer(serializers.Serializer):
     duration_days = serializers.IntegerField(
         allow_null=True, min_value=-HORIZON_DAYS, max_value=HORIZON_DAYS
     )
-    taper = TaperStepSerializer(many=True, required=False, max_length=MAX_TAPER_STEPS)
+    # DRF hands max_length to the list serializer that many=True builds; the stubs lack it.
+    taper = TaperStepSerializer(  # type: ignore[call-arg]
+        many=True, required=False, max_length=MAX_TAPER_STEPS
+    )
     adjuncts = serializers.DictField(child=serializers.BooleanField(), required=False)
-    additional_orders = AdditionalOrderSerializer(
+    additional_orders = AdditionalOrderSerializer(  # type: ignore[call-arg]
         many=True, required=False, max_length=MAX_ADDITIONAL_ORDERS
     )
 
@@ -544,7 +549,7 @@ class PlanSubmitApi(APIView):
         request=PlanInputSerializer,
         responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedApiRequest, pk: int) -> Response:
         attempt = _mine(request, pk)
         given = PlanInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -559,7 +564,7 @@ class PlanReviseApi(APIView):
         request=PlanInputSerializer,
         responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedApiRequest, pk: int) -> Response:
         attempt = _mine(request, pk)
         given = PlanInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -574,7 +579,7 @@ class OutcomeApi(APIView):
             **refusals(NOT_FOUND, CONFLICT, _409="No outcome yet: submit a plan first."),
         }
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedApiRequest, pk: int) -> Response:
         attempt = _mine(request, pk)
         selectors.require_stage_reached(attempt, Stage.OUTCOME)
         return Response(OutcomeOutputSerializer(selectors.outcome_state(attempt)).data)
@@ -587,7 +592,7 @@ class DebriefApi(APIView):
             **refusals(NOT_FOUND, CONFLICT, _409="No debrief yet: finish the attempt first."),
         }
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedApiRequest, pk: int) -> Response:
         attempt = _mine(request, pk)
         selectors.require_stage_reached(attempt, Stage.DEBRIEF)
         return Response(DebriefOutputSerializer(selectors.debrief_state(attempt)).data)

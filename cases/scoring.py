@@ -93,7 +93,7 @@ class ScoreCard:
         }
 
 
-def question_score(question: dict[str, Any], chosen: Sequence[str]) -> float:
+def question_score(question: Mapping[str, Any], chosen: Sequence[str]) -> float:
     """1 for exactly the right options; partial credit minus wrong picks on multiple answer."""
     right = {option["key"] for option in question["options"] if option["correct"]}
     picked = set(chosen)

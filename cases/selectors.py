@@ -6,7 +6,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet, Sum
@@ -22,11 +22,18 @@ from cases.snapshot import DiagnosisEntry, InvestigationEntry, ResultValue
 from edu_site.models import User
 from quizzes.selectors import TopicTally
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 RESULT_DECIMALS = 1
 T = TypeVar("T")
 
 
-def published_cases_for(user: User) -> QuerySet[Case]:
+class MyAttempts(TypedDict):
+    my_attempts: list[Attempt]
+
+
+def published_cases_for(user: User) -> QuerySet[WithAnnotations[Case, MyAttempts]]:
     """Published cases with this learner's attempts attached (two queries in all)."""
     mine = Attempt.objects.filter(user=user).only(
         "id", "case_id", "stage", "score", "started_at", "finished_at"
@@ -36,7 +43,7 @@ def published_cases_for(user: User) -> QuerySet[Case]:
     )
 
 
-def published_case(slug: str, user: User) -> Case:
+def published_case(slug: str, user: User) -> WithAnnotations[Case, MyAttempts]:
     return get_object_or_404(published_cases_for(user), slug=slug)
 
 

@@ -36,16 +36,19 @@ from cases.models import (
     TestOrder,
 )
 from cases.plans import PlanInput, plan_build
+from cases.selectors import outcome_timeline
 from cases.simulation import (
     Parameters,
     Patient,
     Plan,
+    Sex,
     Timeline,
     ideal_body_weight_kg,
     member_seeds,
     revise,
     simulate,
 )
+from cases.snapshot import QuestionEntry
 
 MALE_SHARE = 0.52  # NEJM: 52 % of patients with COP are men.
 PATIENT_STREAM = 0xCA5E
@@ -113,7 +116,7 @@ def patient_sample(*, content: CaseContent, seed: int) -> Patient:
     excess_low, excess_high = demographics["excess_weight_kg"]
     height = float(round(height_low + (height_high - height_low) * draws[2], 1))
     excess = float(excess_low + (excess_high - excess_low) * draws[3])
-    weight = float(round(max(30.0, ideal_body_weight_kg(height, sex) + excess), 1))
+    weight = float(round(max(30.0, ideal_body_weight_kg(height, Sex(sex)) + excess), 1))
     return Patient.from_dict(
         {
             **content.case["engine_findings"],
@@ -152,7 +155,7 @@ def cohort_patients(
 def attempt_comparison(*, attempt: Attempt, content: CaseContent) -> CohortComparison:
     """The attempt's first plan beside the case's model plan over COHORT_PATIENTS patients
     of the same case, the attempt's own patient and seed first."""
-    first = Plan.from_dict(attempt.plans.order_by("number").first().plan)
+    first = Plan.from_dict(attempt.plans.earliest("number").plan)
     patients = cohort_patients(content=content, seed=attempt.seed, workup_days=attempt.clock_day)
     model_plan = content.model_plan(patients[0][0])
     return cohort_compare(patients, first, model_plan, engine_parameters(content))
@@ -290,7 +293,9 @@ def workup_finish(*, attempt: Attempt) -> Attempt:
     return attempt
 
 
-def questions_available(attempt: Attempt, content: CaseContent, ordered: set[str]) -> list[dict]:
+def questions_available(
+    attempt: Attempt, content: CaseContent, ordered: set[str]
+) -> list[QuestionEntry]:
     """Interpretation questions on results the learner obtained; the rest cannot be asked."""
     return [q for q in content.questions if q["investigation_key"] in ordered]
 
@@ -419,7 +424,7 @@ def plan_revise(*, attempt: Attempt, plan_input: PlanInput) -> PlanSubmission:
     """Re-treat from the day after the relapse or non-response; earlier days stay as they were."""
     saves = ("decision_event", "timeline")
     with attempt_step(attempt, Stage.OUTCOME, saves=saves) as locked:
-        timeline = Timeline.from_dict(locked.timeline)
+        timeline = outcome_timeline(locked)
         decision = _open_decision(locked)
         effective_day = timeline.events[decision].day + 1
         plan = plan_build(
@@ -439,7 +444,7 @@ def plan_revise(*, attempt: Attempt, plan_input: PlanInput) -> PlanSubmission:
 def outcome_continue(*, attempt: Attempt) -> Attempt:
     """Keep the current plan through a decision point and watch what happens next."""
     with attempt_step(attempt, Stage.OUTCOME, saves=("decision_event",)) as locked:
-        _reveal_after(locked, Timeline.from_dict(locked.timeline), _open_decision(locked))
+        _reveal_after(locked, outcome_timeline(locked), _open_decision(locked))
     return attempt
 
 
@@ -458,7 +463,7 @@ def attempt_finish(*, attempt: Attempt) -> Attempt:
         if locked.decision_event is not None:
             raise AttemptConflict("Decide what to do about the relapse or non-response first.")
         content = locked.content
-        timeline = Timeline.from_dict(locked.timeline)
+        timeline = outcome_timeline(locked)
         model_plan = content.model_plan(timeline.patient)
         counterfactual = simulate(timeline.patient, model_plan, locked.seed, timeline.parameters)
         comparison = attempt_comparison(attempt=locked, content=content)

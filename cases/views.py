@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial, wraps
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap
@@ -31,14 +32,14 @@ from edu_site.refusals import Refusal
 
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = selectors.published_cases_for(request.user)
     return render(request, "cases/case_list.html", {"cases": cases})
 
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     case = selectors.published_case(slug, request.user)
     open_attempts = [a for a in case.my_attempts if a.is_open]
     return render(
@@ -50,7 +51,7 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
+def attempt_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     case = selectors.published_case(slug, request.user)
     try:
         attempt = services.attempt_start(user=request.user, case=case)
@@ -62,14 +63,14 @@ def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def attempt_resume(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt_resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect(selectors.attempt_for_user(request.user, pk))
 
 
 # --- helpers ---------------------------------------------------------------------------------
 
 
-StagePage = Callable[[HttpRequest, Attempt], HttpResponse]
+StagePage = Callable[[AuthenticatedHttpRequest, Attempt], HttpResponse]
 
 
 def stage_page(stage: Stage) -> Callable[[StagePage], Callable[..., HttpResponse]]:
@@ -78,7 +79,7 @@ def stage_page(stage: Stage) -> Callable[[StagePage], Callable[..., HttpResponse
 
     def guard(view: StagePage) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def guarded(request: HttpRequest, pk: int) -> HttpResponse:
+        def guarded(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             attempt = selectors.attempt_for_user(request.user, pk)
             if not attempt.stage_reached(stage):
                 return redirect(attempt)
@@ -109,16 +110,16 @@ def _player_context(attempt: Attempt, stage: Stage, **extra: Any) -> dict[str, A
     }
 
 
-def _current_stage(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _current_stage(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return redirect(attempt)
 
 
 def _perform(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     attempt: Attempt,
     step: Callable[..., object],
     *,
-    respond: Callable[[HttpRequest, Attempt], HttpResponse] = _current_stage,
+    respond: Callable[[AuthenticatedHttpRequest, Attempt], HttpResponse] = _current_stage,
     **inputs: Any,
 ) -> HttpResponse:
     """Run one service step on the learner's attempt and answer the way every action does.
@@ -133,7 +134,7 @@ def _perform(
     return respond(request, attempt)
 
 
-def _refuse(request: HttpRequest, attempt: Attempt, error: Refusal) -> HttpResponse:
+def _refuse(request: AuthenticatedHttpRequest, attempt: Attempt, error: Refusal) -> HttpResponse:
     """A plain post gets the stage page back with the message; htmx gets the message itself,
     with the refusal's status (400 bad input, 409 wrong stage or state), swapped into the
     page's alert region out of band (base.html lets htmx swap 400 and 409)."""
@@ -165,13 +166,13 @@ def _presentation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 @stage_page(Stage.PRESENTATION)
-def presentation(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def presentation(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_presentation.html", _presentation_context(attempt))
 
 
 @login_required
 @require_POST
-def history_ask(request: HttpRequest, pk: int) -> HttpResponse:
+def history_ask(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request,
         selectors.attempt_for_user(request.user, pk),
@@ -181,7 +182,7 @@ def history_ask(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _history_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _history_response(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     if request.htmx:
         return render(
             request, "cases/attempt_presentation.html#history", _presentation_context(attempt)
@@ -189,7 +190,9 @@ def _history_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     return _page_again(request, "cases:presentation", attempt, "The patient has answered.")
 
 
-def _page_again(request: HttpRequest, name: str, attempt: Attempt, done: str) -> HttpResponse:
+def _page_again(
+    request: AuthenticatedHttpRequest, name: str, attempt: Attempt, done: str
+) -> HttpResponse:
     """Without htmx, the page again with a message saying what happened; site.js moves
     focus to the result the page marks, as it does after a swap."""
     messages.success(request, done)
@@ -198,7 +201,7 @@ def _page_again(request: HttpRequest, name: str, attempt: Attempt, done: str) ->
 
 @login_required
 @require_POST
-def workup_begin(request: HttpRequest, pk: int) -> HttpResponse:
+def workup_begin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _perform(request, selectors.attempt_for_user(request.user, pk), services.workup_begin)
 
 
@@ -214,12 +217,12 @@ def _workup_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
         pending=[order for order in orders if not order.ready],
         ready=[order for order in orders if order.ready],
         catalog=selectors.orderable_by_category(context["content"], ordered),
-        clock_choices=ClockForm.base_fields["hours"].choices,
+        clock_choices=cast(forms.ChoiceField, ClockForm.base_fields["hours"]).choices,
     )
     return context
 
 
-def _workup_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _workup_response(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     if request.htmx:
         return render(request, "cases/attempt_workup.html#workup-panel", _workup_context(attempt))
     done = f"The clock reads hour {attempt.clock_hours}."
@@ -227,7 +230,7 @@ def _workup_response(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 
 
 def _workup_action(
-    request: HttpRequest, attempt: Attempt, step: Callable[..., object], **inputs: Any
+    request: AuthenticatedHttpRequest, attempt: Attempt, step: Callable[..., object], **inputs: Any
 ) -> HttpResponse:
     """A work-up step answers with the work-up panel (htmx) or the work-up page."""
     return _perform(request, attempt, step, respond=_workup_response, **inputs)
@@ -236,24 +239,24 @@ def _workup_action(
 @login_required
 @require_GET
 @stage_page(Stage.WORKUP)
-def workup(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def workup(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_workup.html", _workup_context(attempt))
 
 
 @login_required
 @require_POST
-def test_order(request: HttpRequest, pk: int) -> HttpResponse:
+def test_order(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = TestOrderForm(request.POST, content=attempt.content)
     if not form.is_valid():
-        return _refuse(request, attempt, Refusal(" ".join(form.errors["investigations"])))
+        return _refuse(request, attempt, Refusal(" ".join(map(str, form.errors["investigations"]))))
     keys = form.cleaned_data["investigations"]
     return _workup_action(request, attempt, services.test_order, investigation_keys=keys)
 
 
 @login_required
 @require_POST
-def clock_advance(request: HttpRequest, pk: int) -> HttpResponse:
+def clock_advance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = ClockForm(request.POST)
     if not form.is_valid():
@@ -264,7 +267,7 @@ def clock_advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def workup_finish(request: HttpRequest, pk: int) -> HttpResponse:
+def workup_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _perform(request, selectors.attempt_for_user(request.user, pk), services.workup_finish)
 
 
@@ -284,13 +287,13 @@ def _interpretation_context(attempt: Attempt, **extra: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 @stage_page(Stage.INTERPRETATION)
-def interpretation(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def interpretation(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_interpretation.html", _interpretation_context(attempt))
 
 
 @login_required
 @require_POST
-def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def answer_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = AnswerForm(request.POST, content=attempt.content)
     if not form.is_valid():
@@ -306,7 +309,9 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _answer_response(request: HttpRequest, attempt: Attempt, question_key: str) -> HttpResponse:
+def _answer_response(
+    request: AuthenticatedHttpRequest, attempt: Attempt, question_key: str
+) -> HttpResponse:
     """With htmx, the answered question with its explanations; without, the page again."""
     if not request.htmx:
         return _page_again(request, "cases:interpretation", attempt, "Your answer is recorded.")
@@ -319,7 +324,7 @@ def _answer_response(request: HttpRequest, attempt: Attempt, question_key: str) 
 
 @login_required
 @require_POST
-def interpretation_finish(request: HttpRequest, pk: int) -> HttpResponse:
+def interpretation_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request, selectors.attempt_for_user(request.user, pk), services.interpretation_finish
     )
@@ -331,7 +336,7 @@ def interpretation_finish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @stage_page(Stage.DIAGNOSIS)
-def diagnosis(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def diagnosis(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     content = attempt.content
     form = DiagnosisForm(
         request.POST or None, diagnoses=selectors.diagnoses_in_attempt_order(attempt, content)
@@ -387,7 +392,7 @@ def _plan_context(attempt: Attempt, stage: Stage, form: PlanForm, **extra: Any) 
 @login_required
 @require_http_methods(["GET", "POST"])
 @stage_page(Stage.PLAN)
-def plan(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     content = attempt.content
     form = PlanForm(request.POST or None, content=content)
     status = HTTPStatus.OK
@@ -408,7 +413,7 @@ def plan(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 
 @login_required
 @require_GET
-def dose_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def dose_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The milligrams one order's dose means for this patient, as the learner types it.
 
     ``?order=N`` names the row; its inputs come with the request (htmx includes the row).
@@ -461,13 +466,13 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
 @login_required
 @require_GET
 @stage_page(Stage.OUTCOME)
-def outcome(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def outcome(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_outcome.html", _outcome_context(attempt))
 
 
 @login_required
 @require_POST
-def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
     form = PlanForm(request.POST, content=attempt.content)
     status = HTTPStatus.BAD_REQUEST
@@ -488,7 +493,7 @@ def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def outcome_continue(request: HttpRequest, pk: int) -> HttpResponse:
+def outcome_continue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request, selectors.attempt_for_user(request.user, pk), services.outcome_continue
     )
@@ -496,7 +501,7 @@ def outcome_continue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _perform(request, selectors.attempt_for_user(request.user, pk), services.attempt_finish)
 
 
@@ -506,7 +511,7 @@ def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @stage_page(Stage.DEBRIEF)
-def debrief(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def debrief(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_debrief.html", debrief_context(attempt))
 
 

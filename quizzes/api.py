@@ -8,21 +8,21 @@ question in tutor mode, or once the attempt is closed and the quiz's review show
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from edu_site.api import IdField, refusals
+from edu_site.http import AuthenticatedApiRequest
 from edu_site.refusals import Forbidden
 from edu_site.roles import is_educator
 from quizzes import selectors, services, statistics
-from quizzes.models import Attempt, Confidence, Quiz
+from quizzes.models import Attempt, Confidence, Quiz, Response
 
 BAD, FORBIDDEN, NOT_FOUND, CONFLICT, UNSUPPORTED = (
     HTTPStatus.BAD_REQUEST,
@@ -62,7 +62,7 @@ class QuizListApi(APIView):
             ]
 
     @extend_schema(responses={200: QuizListOutputSerializer(many=True), **refusals()})
-    def get(self, request: Request) -> ApiResponse:
+    def get(self, request: AuthenticatedApiRequest) -> ApiResponse:
         services.attempts_expire_overdue(user=request.user)
         quizzes = selectors.quizzes_for_learner(user=request.user)
         return ApiResponse(self.QuizListOutputSerializer(quizzes, many=True).data)
@@ -95,25 +95,29 @@ class QuizResponseOutputSerializer(serializers.Serializer):
         help_text="Share of other learners who answered it right; only in results."
     )
 
-    def _reveals(self, response) -> bool:
+    def _reveals(self, response: Response) -> bool:
         attempt: Attempt = self.context["attempt"]
         if attempt.is_open:
             return attempt.quiz.mode == Quiz.Mode.TUTOR and response.is_answered
         return attempt.quiz.review_shows == Quiz.ReviewShows.EVERYTHING
 
     @extend_schema(responses=QuizRevealedChoiceOutputSerializer(many=True))
-    def get_choices(self, response) -> list[dict]:
+    def get_choices(self, response: Response) -> list[dict]:
+        # The stubs type .data as one object even when many=True builds a list serializer.
         if self._reveals(response):
-            return QuizRevealedChoiceOutputSerializer(response.ordered_choices, many=True).data
-        return QuizChoiceOutputSerializer(response.ordered_choices, many=True).data
+            revealed = QuizRevealedChoiceOutputSerializer(response.ordered_choices, many=True)
+            return cast(list[dict], revealed.data)
+        return cast(
+            list[dict], QuizChoiceOutputSerializer(response.ordered_choices, many=True).data
+        )
 
-    def get_peers_percent_correct(self, response) -> float | None:
+    def get_peers_percent_correct(self, response: Response) -> float | None:
         return self.context.get("peers", {}).get(response.question_id)
 
-    def get_chosen(self, response) -> list[int]:
+    def get_chosen(self, response: Response) -> list[int]:
         return sorted(response.chosen_ids)
 
-    def get_feedback(self, response) -> dict | None:
+    def get_feedback(self, response: Response) -> dict | None:
         if not self._reveals(response):
             return None
         return {
@@ -126,7 +130,9 @@ class QuizResponseOutputSerializer(serializers.Serializer):
 
 
 class QuizAttemptOutputSerializer(serializers.ModelSerializer):
-    quiz = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    quiz: serializers.SlugRelatedField[Quiz] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     seconds_left = serializers.SerializerMethodField()
     responses = serializers.SerializerMethodField()
 
@@ -160,9 +166,10 @@ class QuizAttemptOutputSerializer(serializers.ModelSerializer):
             if self.context.get("peers_of") is not None
             else {}
         )
-        return QuizResponseOutputSerializer(
+        serialized = QuizResponseOutputSerializer(
             responses, many=True, context={"attempt": attempt, "peers": peers}
-        ).data
+        )
+        return cast(list[dict], serialized.data)
 
 
 def _attempt_data(attempt: Attempt, *, with_peers: Any = None) -> dict:
@@ -182,7 +189,7 @@ class AttemptStartApi(APIView):
             **refusals(FORBIDDEN, NOT_FOUND, CONFLICT, _409="No attempts left, or no questions."),
         },
     )
-    def post(self, request: Request, slug: str) -> ApiResponse:
+    def post(self, request: AuthenticatedApiRequest, slug: str) -> ApiResponse:
         quiz = get_object_or_404(Quiz, slug=slug, is_published=True, owner__isnull=True)
         attempt = services.attempt_start(user=request.user, quiz=quiz)
         return ApiResponse(_attempt_data(attempt), status=status.HTTP_201_CREATED)
@@ -190,7 +197,7 @@ class AttemptStartApi(APIView):
 
 class AttemptDetailApi(APIView):
     @extend_schema(responses={200: QuizAttemptOutputSerializer, **refusals(NOT_FOUND)})
-    def get(self, request: Request, attempt_id: int) -> ApiResponse:
+    def get(self, request: AuthenticatedApiRequest, attempt_id: int) -> ApiResponse:
         attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
         services.attempt_expire_if_overdue(attempt=attempt)
         return ApiResponse(_attempt_data(attempt))
@@ -212,7 +219,7 @@ class ResponseSaveApi(APIView):
         request=QuizAnswerInputSerializer,
         responses={200: QuizAnswerOutputSerializer, **refusals(*STEP_REFUSALS)},
     )
-    def post(self, request: Request, attempt_id: int) -> ApiResponse:
+    def post(self, request: AuthenticatedApiRequest, attempt_id: int) -> ApiResponse:
         attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
         given = self.QuizAnswerInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -241,7 +248,7 @@ class ResponseFlagApi(APIView):
         request=QuizFlagInputSerializer,
         responses={200: QuizFlagOutputSerializer, **refusals(*STEP_REFUSALS)},
     )
-    def post(self, request: Request, attempt_id: int) -> ApiResponse:
+    def post(self, request: AuthenticatedApiRequest, attempt_id: int) -> ApiResponse:
         attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
         given = self.QuizFlagInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -260,7 +267,7 @@ class AttemptFinishApi(APIView):
         request=None,
         responses={200: QuizAttemptOutputSerializer, **refusals(FORBIDDEN, NOT_FOUND, CONFLICT)},
     )
-    def post(self, request: Request, attempt_id: int) -> ApiResponse:
+    def post(self, request: AuthenticatedApiRequest, attempt_id: int) -> ApiResponse:
         attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
         services.attempt_finish(attempt=attempt)
         return ApiResponse(_attempt_data(attempt))
@@ -276,7 +283,7 @@ class AttemptResultsApi(APIView):
             **refusals(NOT_FOUND, CONFLICT, _409="The attempt is still open: finish it first."),
         },
     )
-    def get(self, request: Request, attempt_id: int) -> ApiResponse:
+    def get(self, request: AuthenticatedApiRequest, attempt_id: int) -> ApiResponse:
         attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
         services.attempt_expire_if_overdue(attempt=attempt)
         if attempt.is_open:
@@ -287,7 +294,10 @@ class AttemptResultsApi(APIView):
 class TopicOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
-    parent = serializers.CharField(source="parent.name", allow_null=True, default=None)
+    # A declared field shadows Field.parent only in the stubs: DRF moves it off the class.
+    parent = serializers.CharField(  # type: ignore[assignment]
+        source="parent.name", allow_null=True, default=None
+    )
     question_count = serializers.IntegerField()
 
 
@@ -301,7 +311,7 @@ class PracticeApi(APIView):
         pool = serializers.ChoiceField(choices=services.Pool.CHOICES)
 
     @extend_schema(responses={200: TopicOutputSerializer(many=True), **refusals()})
-    def get(self, request: Request) -> ApiResponse:
+    def get(self, request: AuthenticatedApiRequest) -> ApiResponse:
         topics = selectors.topics_for_practice()
         return ApiResponse(TopicOutputSerializer(topics, many=True).data)
 
@@ -309,7 +319,7 @@ class PracticeApi(APIView):
         request=PracticeInputSerializer,
         responses={201: QuizAttemptOutputSerializer, **refusals(BAD, FORBIDDEN, UNSUPPORTED)},
     )
-    def post(self, request: Request) -> ApiResponse:
+    def post(self, request: AuthenticatedApiRequest) -> ApiResponse:
         given = self.PracticeInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         quiz = services.practice_quiz_create(
@@ -333,7 +343,7 @@ class ReviewQueueApi(APIView):
         lapses = serializers.IntegerField()
 
     @extend_schema(responses={200: ReviewCardOutputSerializer(many=True), **refusals()})
-    def get(self, request: Request) -> ApiResponse:
+    def get(self, request: AuthenticatedApiRequest) -> ApiResponse:
         cards = selectors.review_cards_due(user=request.user)
         return ApiResponse(self.ReviewCardOutputSerializer(cards, many=True).data)
 
@@ -344,7 +354,7 @@ class ReviewQueueApi(APIView):
             **refusals(FORBIDDEN, CONFLICT, _409="Nothing is due for review now."),
         },
     )
-    def post(self, request: Request) -> ApiResponse:
+    def post(self, request: AuthenticatedApiRequest) -> ApiResponse:
         quiz = services.review_quiz_create(user=request.user)
         attempt = services.attempt_start(user=request.user, quiz=quiz)
         return ApiResponse(_attempt_data(attempt), status=status.HTTP_201_CREATED)
@@ -378,7 +388,7 @@ class ItemAnalysisApi(APIView):
     @extend_schema(
         responses={200: QuizStatisticsOutputSerializer, **refusals(FORBIDDEN, NOT_FOUND)}
     )
-    def get(self, request: Request, slug: str) -> ApiResponse:
+    def get(self, request: AuthenticatedApiRequest, slug: str) -> ApiResponse:
         if not is_educator(request.user):
             raise Forbidden("Item analysis is for educators.")
         quiz = get_object_or_404(Quiz, slug=slug)

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+
+if TYPE_CHECKING:
+    from quizzes.selectors import PeerFigure
 
 from quizzes import item_writing
 
@@ -347,9 +351,11 @@ class Response(models.Model):
     flagged = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=0)
 
-    # Not columns: quizzes.selectors.attempt_responses sets them for the pages and the API.
+    # Not columns: quizzes.selectors.attempt_responses sets the first two for the pages and
+    # the API; the results page adds what other learners answered.
     ordered_choices: list[Choice]
     chosen_ids: set[int]
+    peers: PeerFigure | None
 
     class Meta:
         ordering = ["attempt_id", "position"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from edu_site.models import User
-from quizzes import item_writing
+from quizzes import charts, item_writing
 from quizzes.models import Attempt, Choice, Question, Quiz, Response, ReviewCard, Topic
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ WEAKEST_TOPICS_SHOWN = 3
 MASTERY_TARGET_PERCENT = 80
 """A topic under this share of marks is offered for practice; our choice, not a source's."""
 HISTORY_SHOWN = 10
+PRACTICE_CARRY_ON = timedelta(days=1)
+"""How long an unfinished practice or review session stays under "Carry on"; our choice."""
 
 
 def quizzes_for_learner(*, user: User) -> QuerySet[Quiz]:
@@ -124,11 +126,16 @@ def peers_percent_correct(
 
 
 def attempts_in_progress(*, user: User, now: datetime | None = None) -> QuerySet[Attempt]:
-    """Open quiz attempts whose time has not run out, most recent first, for the dashboard."""
+    """Open quiz attempts whose time has not run out, most recent first, for the dashboard.
+
+    A practice or review session is a learner's scratch work: after a day it leaves
+    "Carry on" (it stays open at its address and on My progress once handed in).
+    """
     now = now or timezone.now()
     return (
         Attempt.objects.filter(user=user, state=Attempt.State.IN_PROGRESS)
         .filter(Q(deadline__isnull=True) | Q(deadline__gt=now))
+        .exclude(quiz__owner__isnull=False, started_at__lt=now - PRACTICE_CARRY_ON)
         .select_related("quiz")
         .order_by("-started_at")
     )
@@ -230,7 +237,7 @@ def quiz_progress(
     mastery = topic_mastery(user=user, other_tallies=other_tallies)
     return {
         "quiz_history": history,
-        "quiz_history_oldest_first": list(reversed(history)),
+        "quiz_chart": charts.score_over_time(list(reversed(history))),
         "quiz_mastery": sorted(mastery, key=lambda topic: str(topic)),
         "quiz_weakest_topics": [
             entry for entry in mastery if entry.percent < MASTERY_TARGET_PERCENT

@@ -386,21 +386,25 @@ def practice_quiz_create(
 
 
 def _practice_pool(*, user: User, topics: list[Topic], pool: str) -> list[int]:
+    """Ready questions for practice; answers and flags count for every version of a question.
+
+    A question answered or flagged at version 1 is still "answered" or "flagged" once an
+    educator's edit has made version 2, so pools match on the question's family.
+    """
     questions = Question.objects.filter(status=Question.Status.READY)
     if topics:
         questions = questions.filter(topics__in=_with_subtopics(topics))
+    own = Response.objects.filter(attempt__user=user)
     if pool == Pool.UNUSED:
         questions = questions.exclude(
-            responses__attempt__user=user, responses__answered_at__isnull=False
+            family__in=own.filter(answered_at__isnull=False).values("question__family")
         )
     elif pool == Pool.WRONG:
         questions = questions.filter(
             pk__in=ReviewCard.objects.filter(user=user, last_rating=1).values("question_id")
         )
     elif pool == Pool.FLAGGED:
-        questions = questions.filter(
-            pk__in=Response.objects.filter(attempt__user=user, flagged=True).values("question_id")
-        )
+        questions = questions.filter(family__in=own.filter(flagged=True).values("question__family"))
     return list(questions.values_list("pk", flat=True).distinct())
 
 
@@ -415,6 +419,21 @@ def review_quiz_create(*, user: User, now: datetime | None = None) -> Quiz:
     if not due:
         raise QuizConflict("Nothing is due for review now.")
     return _practice_quiz_save(user=user, question_ids=due, title="Review session", now=now)
+
+
+def practice_discard(*, attempt: Attempt) -> None:
+    """Throw away an unfinished practice or review session, the learner's own scratch quiz.
+
+    Only sessions the learner built can go, and only while open: a handed-in session is
+    part of their record (its answers scheduled reviews and count toward mastery).
+    """
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if locked.quiz.owner_id != locked.user_id:
+            raise QuizError("Only your own practice and review sessions can be discarded.")
+        if not locked.is_open:
+            raise AttemptClosed("This session is handed in and stays in your record.")
+        locked.quiz.delete()
 
 
 def _practice_quiz_save(

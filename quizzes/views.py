@@ -11,13 +11,14 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from edu_site.http import AuthenticatedHttpRequest
 from edu_site.inputs import parse_aware_datetime, parse_id, parse_ids, parse_int
 from edu_site.refusals import Refusal
 from edu_site.roles import is_educator
@@ -40,14 +41,14 @@ def _attempt_url(attempt: Attempt, position: int | None = None) -> str:
     return f"{url}?q={position}" if position else url
 
 
-def _closed_redirect(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _closed_redirect(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     url = reverse("quizzes:results", args=[attempt.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @login_required
 @require_GET
-def quiz_list(request: HttpRequest) -> HttpResponse:
+def quiz_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.attempts_expire_overdue(user=request.user)
     context = {
         "quizzes": selectors.quizzes_for_learner(user=request.user),
@@ -58,7 +59,7 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
+def attempt_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz, slug=slug, is_published=True, owner__isnull=True)
     try:
         attempt = services.attempt_start(user=request.user, quiz=quiz)
@@ -68,7 +69,9 @@ def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(_attempt_url(attempt))
 
 
-def _attempt_context(request: HttpRequest, attempt: Attempt, position: int | None) -> dict:
+def _attempt_context(
+    request: AuthenticatedHttpRequest, attempt: Attempt, position: int | None
+) -> dict:
     responses = selectors.attempt_responses(attempt=attempt)
     current = next((r for r in responses if r.position == position), responses[0])
     now = timezone.now()
@@ -89,7 +92,7 @@ def _attempt_context(request: HttpRequest, attempt: Attempt, position: int | Non
 
 @login_required
 @require_GET
-def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_detail(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
     if services.attempt_expire_if_overdue(attempt=attempt):
         messages.warning(request, "Time ran out: your attempt was handed in at its deadline.")
@@ -101,7 +104,7 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 def _after_attempt_post(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     attempt: Attempt,
     position: int | None,
     error: Refusal | None = None,
@@ -126,7 +129,7 @@ def _after_attempt_post(
 
 @login_required
 @require_POST
-def response_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def response_save(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
     position = _position(request.POST.get("position"))
     shown_at = request.POST.get("shown_at")
@@ -151,7 +154,7 @@ def response_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def response_flag(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def response_flag(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
     position = _position(request.POST.get("position"))
     try:
@@ -170,7 +173,7 @@ def response_flag(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_finish(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_finish(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     """Hand in; with questions unanswered or flagged, first a page that lists them and
     asks again (a plain form, so it works without JavaScript)."""
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
@@ -188,8 +191,21 @@ def attempt_finish(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def practice_discard(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+    try:
+        services.practice_discard(attempt=attempt)
+    except services.QuizError as error:
+        messages.error(request, str(error))
+        return redirect(_attempt_url(attempt))
+    messages.success(request, f"Discarded: {attempt.quiz.title}.")
+    return redirect("home")
+
+
+@login_required
 @require_GET
-def attempt_results(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
     services.attempt_expire_if_overdue(attempt=attempt)
     if attempt.is_open:
@@ -219,7 +235,7 @@ def results_context(attempt: Attempt) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def practice(request: HttpRequest) -> HttpResponse:
+def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
     topics = list(selectors.topics_for_practice())
     initial = {"topics": request.GET.getlist("topics")}
     form = PracticeForm(request.POST or None, topics=topics, initial=initial)
@@ -241,7 +257,7 @@ def practice(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             quiz = services.review_quiz_create(user=request.user)
@@ -256,7 +272,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def item_analysis(request: HttpRequest, slug: str) -> HttpResponse:
+def item_analysis(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Educators only: learners get 403 (they may know the quiz exists, not its statistics)."""
     if not is_educator(request.user):
         raise PermissionDenied("Item analysis is for educators.")

@@ -13,7 +13,7 @@ from cases.models import Stage
 from quizzes import services as quiz_services
 from quizzes.models import Attempt as QuizAttempt
 from tests.cases.conftest import finish, play_to
-from tests.factories import QuizFactory, UserFactory
+from tests.factories import QuestionFactory, QuizFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,48 @@ def test_dashboard_query_count_does_not_grow_with_unfinished_work(
 
     with django_assert_num_queries(len(at_small_size)):
         learner_client.get(reverse("home"))
+
+
+def _practice(learner, *, started_days_ago: float = 0) -> QuizAttempt:
+    QuestionFactory.create_batch(3)
+    quiz = quiz_services.practice_quiz_create(user=learner, topic_ids=[], count=3, pool="all")
+    now = timezone.now() - timedelta(days=started_days_ago)
+    return quiz_services.attempt_start(user=learner, quiz=quiz, now=now)
+
+
+def test_a_practice_session_can_be_discarded_from_carry_on_and_is_gone(learner_client, learner):
+    attempt = _practice(learner)
+    panel = carry_on_panel(learner_client.get(reverse("home")).text)
+    assert reverse("quizzes:discard", args=[attempt.pk]) in panel
+
+    response = learner_client.post(reverse("quizzes:discard", args=[attempt.pk]), follow=True)
+
+    assert "Discarded: Custom practice" in response.text
+    assert attempt.quiz.title not in carry_on_panel(response.text)
+    assert not QuizAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+def test_a_practice_session_a_day_old_leaves_carry_on(learner_client, learner):
+    old, fresh = _practice(learner, started_days_ago=1.1), _practice(learner)
+
+    panel = carry_on_panel(learner_client.get(reverse("home")).text)
+
+    assert reverse("quizzes:attempt", args=[fresh.pk]) in panel
+    assert reverse("quizzes:attempt", args=[old.pk]) not in panel
+
+
+def test_shared_quizzes_and_handed_in_sessions_cannot_be_discarded(learner_client, learner):
+    shared = quiz_services.attempt_start(user=learner, quiz=QuizFactory(questions__count=2))
+    handed_in = quiz_services.attempt_finish(attempt=_practice(learner))
+
+    for attempt in (shared, handed_in):
+        learner_client.post(reverse("quizzes:discard", args=[attempt.pk]))
+        assert QuizAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+def test_a_stranger_cannot_discard_a_learners_session(client, learner):
+    attempt = _practice(learner)
+    client.force_login(UserFactory())
+
+    assert client.post(reverse("quizzes:discard", args=[attempt.pk])).status_code == 404
+    assert QuizAttempt.objects.filter(pk=attempt.pk).exists()

@@ -9,9 +9,16 @@ from django.urls import reverse
 
 from cases import services as case_services
 from cases.models import Case, Stage
+from quizzes import services as quiz_services
 from quizzes.models import Topic
 from tests.cases.conftest import play_to
-from tests.quizzes.conftest import finish_quiz_on_topic
+from tests.factories import QuizFactory
+from tests.quizzes.conftest import (
+    choice_ids,
+    finish_quiz_on_topic,
+    hand_in_first_answer,
+    response_at,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +82,33 @@ def test_progress_page_query_count_does_not_grow_with_either_kind_of_practice(
 
     with django_assert_num_queries(len(at_small_size)):
         assert learner_client.get(reverse("progress")).status_code == HTTPStatus.OK
+
+
+def test_score_over_time_is_a_chart_per_kind_of_quiz_with_a_table_beside_it(
+    learner_client, learner
+):
+    hand_in_first_answer(learner, QuizFactory(questions__count=1, mode="exam"), right=True)
+    hand_in_first_answer(learner, QuizFactory(questions__count=2), right=True)
+    certainty = QuizFactory(questions__count=1, certainty_based_marking=True)
+    attempt = quiz_services.attempt_start(user=learner, quiz=certainty)
+    response = response_at(attempt, 1)
+    quiz_services.response_save(
+        attempt=attempt,
+        question_id=response.question_id,
+        choice_ids=choice_ids(response, correct=False)[:1],
+        confidence="high",
+        expected_version=0,
+    )
+    quiz_services.attempt_finish(attempt=attempt)
+
+    page = learner_client.get(reverse("progress")).content.decode()
+
+    assert '<title id="quiz-chart-title">Quiz scores over time</title>' in page
+    for kind in ("Exams", "Tutor-mode quizzes", "Certainty-based quizzes (accuracy)"):
+        assert kind in page
+    table = page.split('class="quiz-chart-table"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") == 4
+    assert "0% <span" in table
+    assert "marks -6 of 3" in table
+    assert "-200%" not in page
+    assert "style=" not in page.split('id="progress-quizzes"', 1)[1]

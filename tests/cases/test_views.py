@@ -614,3 +614,14 @@ def test_the_differential_can_leave_out_the_primary_and_never_stores_it(learner_
 
     attempt.refresh_from_db()
     assert attempt.diagnosis_submission.differential == {"community-acquired-pneumonia": "possible"}
+
+
+def test_the_plan_form_keeps_what_was_typed_in_browser_storage_until_sent(learner_client, attempt):
+    play_to(attempt, Stage.PLAN)
+    url = reverse("cases:plan", args=[attempt.pk])
+
+    fresh = learner_client.get(url).text
+    refused = learner_client.post(url, {"agent": "prednisone", "dose": "-1"}).text
+
+    assert f'data-persist="plan-{attempt.pk}">' in fresh
+    assert f'data-persist="plan-{attempt.pk}" data-bound>' in refused

@@ -203,3 +203,19 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_learner_page(page, st
         if violations:
             found[url] = violations
     assert found == {}
+
+
+def test_the_plan_form_keeps_what_was_typed_across_a_reload(page, student):
+    user, case = student
+    attempt = play_to(case_services.attempt_start(user=user, case=case), Stage.PLAN)
+    page.goto(reverse("cases:plan", args=[attempt.pk]))
+    page.get_by_label("Starting dose").fill("0.6")
+    page.get_by_label("Step 1 days").fill("30")
+    page.get_by_label("Bone protection").check()
+
+    page.reload()
+
+    expect(page.get_by_label("Starting dose")).to_have_value("0.6")
+    expect(page.get_by_label("Step 1 days")).to_have_value("30")
+    expect(page.get_by_label("Bone protection")).to_be_checked()
+    expect(page.locator("#dose-preview")).to_contain_text("mg a day for this patient")

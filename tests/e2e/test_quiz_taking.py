@@ -80,7 +80,7 @@ def test_a_learner_takes_the_timed_exam_and_answers_survive_a_reload(page, learn
 
     first_option(page).check()
     page.get_by_role("button", name="Save answer").click()
-    expect(page.get_by_text("Answer saved.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Answer saved.")).to_be_visible()
     expect(page.locator(".feedback")).to_have_count(0)
 
     page.get_by_role("link", name="Question 3, not answered").click()

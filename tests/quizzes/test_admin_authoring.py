@@ -225,3 +225,21 @@ def test_the_quiz_form_has_no_owner_and_lists_no_learner_sessions(educator_clien
     assert "Shared quiz" in listing
     assert "Custom practice" not in listing
     assert Quiz.objects.filter(owner=learner).count() == 1
+
+
+def test_practice_pools_know_a_question_answered_or_flagged_at_an_earlier_version(
+    educator_client, learner
+):
+    question = QuestionFactory()
+    attempt = hand_in_first_answer(learner, QuizFactory(questions=[question]), right=False)
+    Response.objects.filter(attempt=attempt).update(flagged=True)
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    educator_client.post(url, question_form(question, options_of(question), stem="Reworded?"))
+    new = Question.objects.get(previous_version=question)
+
+    flagged = services.practice_quiz_create(user=learner, topic_ids=[], count=5, pool="flagged")
+    wrong = services.practice_quiz_create(user=learner, topic_ids=[], count=5, pool="wrong")
+
+    assert list(flagged.questions.all()) == list(wrong.questions.all()) == [new]
+    with pytest.raises(services.QuizError, match="No questions match"):
+        services.practice_quiz_create(user=learner, topic_ids=[], count=5, pool="unused")
