@@ -192,7 +192,7 @@ def attempt_finish(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def practice_discard(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def practice_discard(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
     try:
         services.practice_discard(attempt=attempt)
