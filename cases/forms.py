@@ -12,7 +12,7 @@ from cases.errors import AttemptError
 from cases.models import DiagnosisSubmission
 from cases.plans import MAX_ADDITIONAL_ORDERS, MAX_TAPER_STEPS, OrderInput, PlanError, PlanInput
 from cases.services import CLOCK_STEPS_HOURS
-from cases.simulation import DoseUnit
+from cases.simulation import DoseUnit, Plan
 from cases.snapshot import DiagnosisEntry
 
 ADJUNCTS = {
@@ -173,6 +173,35 @@ class PlanForm(forms.Form):
         for name, field in fields.items():
             self.fields[additional_field(number, name)] = field
 
+    @staticmethod
+    def initial_for(plan: Plan) -> dict[str, Any]:
+        """Form values that reproduce ``plan`` (written from its day 0), for a revision form
+        that starts from the current plan. The main order is the first one on day 0; what
+        the form has no room for (a fourth order, a seventh step) is left out."""
+        if not plan.orders:
+            return {}
+        main = next((o for o in plan.orders if o.start_day == 0), plan.orders[0])
+        initial: dict[str, Any] = {
+            "agent": main.agent,
+            "dose": main.dose,
+            "unit": main.unit.value if main.unit else DoseUnit.MG_PER_KG_PER_DAY.value,
+            "duration_days": main.duration_days,
+            **plan.adjuncts.to_dict(),
+        }
+        for step, taper in enumerate(main.taper[:MAX_TAPER_STEPS], start=1):
+            initial[f"taper_dose_{step}"] = taper.dose
+            initial[f"taper_days_{step}"] = taper.days
+        others = [o for o in plan.orders if o is not main]
+        for number, order in zip(ADDITIONAL_ORDER_NUMBERS, others, strict=False):
+            initial |= {
+                additional_field(number, "agent"): order.agent,
+                additional_field(number, "start_day"): order.start_day,
+                additional_field(number, "dose"): order.dose,
+                additional_field(number, "unit"): order.unit.value if order.unit else "",
+                additional_field(number, "duration_days"): order.duration_days,
+            }
+        return initial
+
     def order_rows(self) -> list[OrderRow]:
         main = OrderRow(1, self["agent"], None, self["dose"], self["unit"], self["duration_days"])
         return [main, *(self._additional_row(number) for number in ADDITIONAL_ORDER_NUMBERS)]
@@ -195,6 +224,14 @@ class PlanForm(forms.Form):
             (step, self[f"taper_dose_{step}"], self[f"taper_days_{step}"])
             for step in range(1, MAX_TAPER_STEPS + 1)
         ]
+
+    @staticmethod
+    def taper_preview_id(step: int) -> str:
+        """The element that shows taper step ``step``'s milligrams for this patient."""
+        return f"taper-preview-{step}"
+
+    def taper_preview_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField, str]]:
+        return [(*row, self.taper_preview_id(row[0])) for row in self.taper_rows()]
 
     def adjunct_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ADJUNCTS]

@@ -8,7 +8,7 @@ each refusal for the learner, with the order and input it is about.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cases.content import CaseContent
@@ -217,16 +217,56 @@ def dose_unit(agent: str, unit: str | None) -> DoseUnit:
     return usual
 
 
+DOSE_TABLE_STEPS = 4
+"""Doses per weight-dosed agent in the table: its per-kilogram range in equal steps."""
+
+
 def dose_table(*, content: CaseContent, patient: Patient) -> list[dict[str, Any]]:
-    """mg/day for a few doses of each weight-based agent, by the engine's arithmetic."""
+    """mg/day across the per-kilogram range of each agent dosed by weight, by the engine's
+    arithmetic (cap included); agents dosed only in mg/day have no row, as mg/kg means
+    nothing for them."""
     rows = []
     for therapy in content.therapies:
-        for per_kg in (0.25, 0.5, 0.75, 1.0):
-            try:
-                mg = dose_daily_mg(
-                    patient=patient, agent=therapy["agent"], dose=per_kg, unit="mg/kg/day"
-                )
-            except ValueError:
-                break
+        agent = get_agent(therapy["agent"])
+        allowed = agent.dose_ranges.get(DoseUnit.MG_PER_KG_PER_DAY)
+        if allowed is None:
+            continue
+        low = allowed.minimum or allowed.maximum / DOSE_TABLE_STEPS
+        step = (allowed.maximum - low) / (DOSE_TABLE_STEPS - 1)
+        for index in range(DOSE_TABLE_STEPS):
+            per_kg = round(low + index * step, 3)
+            mg = agent.daily_mg(per_kg, DoseUnit.MG_PER_KG_PER_DAY, patient.ideal_body_weight_kg)
             rows.append({"agent": therapy["name"], "per_kg": per_kg, "mg": round(mg, 1)})
     return rows
+
+
+def plan_from_day(plan: Plan, day: int) -> Plan:
+    """What is left of ``plan`` on timeline day ``day``, written from that day as day 0.
+
+    An order under way continues at the level it has reached, for the days left of that
+    level, then the rest of its taper; an order still to come keeps its place; a finished
+    one is gone. This is where a revision form starts, so the learner changes the current
+    plan rather than typing it again.
+    """
+    orders = []
+    for order in plan.orders:
+        if order.start_day + order.total_days <= day:
+            continue
+        if order.start_day >= day:
+            orders.append(replace(order, start_day=order.start_day - day))
+            continue
+        elapsed = day - order.start_day
+        if order.duration_days is None or elapsed < order.duration_days:
+            left = None if order.duration_days is None else order.duration_days - elapsed
+            orders.append(replace(order, start_day=0, duration_days=left))
+            continue
+        elapsed -= order.duration_days
+        for index, step in enumerate(order.taper):
+            if elapsed < step.days:
+                rest = order.taper[index + 1 :]
+                unit = step.unit or order.unit
+                current = Order(order.agent, step.dose, unit, 0, step.days - elapsed, rest)
+                orders.append(current)
+                break
+            elapsed -= step.days
+    return Plan(tuple(orders), plan.adjuncts, plan.name)

@@ -25,6 +25,7 @@ from cases import plans, selectors, services
 from cases.errors import AttemptConflict, AttemptError
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
 from cases.models import Attempt, Case, Stage
+from cases.simulation import Plan
 from edu_site.classes import selectors as class_selectors
 from edu_site.http import AuthenticatedHttpRequest
 from edu_site.refusals import Refusal
@@ -417,13 +418,20 @@ def dose_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The milligrams one order's dose means for this patient, as the learner types it.
 
     ``?order=N`` names the row; its inputs come with the request (htmx includes the row).
+    ``?step=N`` asks for taper step N of order 1 instead, in order 1's unit (htmx includes
+    the whole form).
     """
     attempt = selectors.attempt_for_user(request.user, pk)
     form = PlanForm(request.GET, content=attempt.content)
     rows = {str(row.number): row for row in form.order_rows()}
     row = rows.get(request.GET.get("order", "1"), rows["1"])
+    steps = {str(step): dose for step, dose, _ in form.taper_rows()}
+    step = request.GET.get("step", "")
+    dose_field, preview_id = row.dose, row.preview_id
+    if step in steps:
+        dose_field, preview_id = steps[step], PlanForm.taper_preview_id(int(step))
     try:
-        dose = float(row.dose.value())
+        dose = float(dose_field.value())
         mg = plans.dose_daily_mg(
             patient=services.treatment_patient(attempt),
             agent=row.agent.value(),
@@ -437,7 +445,7 @@ def dose_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/includes/plan_form.html#dose-preview",
-        {"preview": preview, "preview_id": row.preview_id},
+        {"preview": preview, "preview_id": preview_id},
     )
 
 
@@ -445,13 +453,18 @@ def dose_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str, Any]:
+    """The course so far; at an open decision, a revision form that starts from the plan
+    as it stands on the day the revision would begin (a refused form keeps what was sent)."""
     content = attempt.content
-    form = form or PlanForm(content=content)
-    context = _plan_context(attempt, Stage.OUTCOME, form)
+    context = _plan_context(attempt, Stage.OUTCOME, form or PlanForm(content=content))
     until = attempt.revealed_until_day
     shown = selectors.outcome_view(attempt, "Your patient's course", plans=len(context["plans"]))
     events = shown["events"]
     open_decision = attempt.stage == Stage.OUTCOME and attempt.decision_event is not None
+    if form is None and open_decision and until is not None and context["plans"]:
+        current = Plan.from_dict(context["plans"][-1]["submission"].plan)
+        remaining = plans.plan_from_day(current, until + 1)
+        context["form"] = PlanForm(content=content, initial=PlanForm.initial_for(remaining))
     context.update(
         until=until,
         events=events,
