@@ -313,7 +313,13 @@ class AttemptStartApi(APIView):
         request=None,
         responses={
             201: AttemptOutputSerializer,
-            **refusals(HTTPStatus.FORBIDDEN, NOT_FOUND, _404="No published case by that slug."),
+            **refusals(
+                HTTPStatus.FORBIDDEN,
+                NOT_FOUND,
+                CONFLICT,
+                _404="No published case by that slug.",
+                _409="Too many cases in progress: finish one first.",
+            ),
         },
     )
     def post(self, request: AuthenticatedApiRequest, slug: str) -> Response:
