@@ -143,7 +143,7 @@ def build() -> tuple[User, CaseAttempt, CaseAttempt, QuizAttempt]:
     )
     open_quiz = quiz_services.attempt_start(
         user=User.objects.create_user("taker", "taker@example.org", "bench-pass-2026"),
-        quiz=tutor,
+        quiz=Quiz.objects.get(slug="op-exam"),  # an exam lets an answer change, again and again
     )
     return learner, finished, at_outcome, open_quiz
 

@@ -68,7 +68,7 @@ class QuizTaker(Learner):
             if not self.attempt_url:
                 return
         page = self.client.get(
-            f"{self.attempt_url}?position={self.position}", name="quiz: question page"
+            f"{self.attempt_url}?q={self.position}", name="quiz: question page"
         )
         fields = dict(HIDDEN.findall(page.text))
         choices = CHOICE.findall(page.text)
