@@ -67,9 +67,7 @@ class QuizTaker(Learner):
             self.attempt_url = started.headers.get("Location", "").split("?")[0]
             if not self.attempt_url:
                 return
-        page = self.client.get(
-            f"{self.attempt_url}?q={self.position}", name="quiz: question page"
-        )
+        page = self.client.get(f"{self.attempt_url}?q={self.position}", name="quiz: question page")
         fields = dict(HIDDEN.findall(page.text))
         choices = CHOICE.findall(page.text)
         if "question" not in fields or not choices:
