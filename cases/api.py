@@ -548,34 +548,33 @@ class PlanInputSerializer(serializers.Serializer):
         )
 
 
-class PlanSubmitApi(APIView):
+class _PlanApi(APIView):
+    """A plan step: the subclass names the service that takes the validated plan input."""
+
+    plan_step: Any = None
+
+    @extend_schema(
+        request=PlanInputSerializer,
+        responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
+    )
+    def post(self, request: AuthenticatedApiRequest, pk: int) -> Response:
+        attempt = _mine(request, pk)
+        given = PlanInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        type(self).plan_step(attempt=attempt, plan_input=given.plan_input())
+        return _state(attempt)
+
+
+class PlanSubmitApi(_PlanApi):
     """The first plan: treatment starts the day the work-up ended; the outcome follows."""
 
-    @extend_schema(
-        request=PlanInputSerializer,
-        responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
-    )
-    def post(self, request: AuthenticatedApiRequest, pk: int) -> Response:
-        attempt = _mine(request, pk)
-        given = PlanInputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        services.plan_submit(attempt=attempt, plan_input=given.plan_input())
-        return _state(attempt)
+    plan_step = services.plan_submit
 
 
-class PlanReviseApi(APIView):
+class PlanReviseApi(_PlanApi):
     """A revision at the open relapse or non-response, from the day after it."""
 
-    @extend_schema(
-        request=PlanInputSerializer,
-        responses={200: AttemptOutputSerializer, **refusals(*STEP_REFUSALS)},
-    )
-    def post(self, request: AuthenticatedApiRequest, pk: int) -> Response:
-        attempt = _mine(request, pk)
-        given = PlanInputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        services.plan_revise(attempt=attempt, plan_input=given.plan_input())
-        return _state(attempt)
+    plan_step = services.plan_revise
 
 
 class OutcomeApi(APIView):
