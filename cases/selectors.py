@@ -249,8 +249,9 @@ recent form, and a page whose cost does not grow with years of history."""
 def case_progress(user: User, *, page: str | int | None = None) -> dict[str, Any]:
     """The learner's case section of /progress/, in the same few queries at any history.
 
-    Totals are counted by the database; the chart and competency averages use the last
-    RECENT_FINISHED finished attempts; the attempts table is paginated.
+    Totals are counted by the database in one query; the chart and competency averages use
+    the last RECENT_FINISHED finished attempts; the attempts table is paginated. A learner
+    with no case attempt costs the one counting query, one with a history three.
     """
     attempts = Attempt.objects.filter(user=user)
     scored = Q(stage=Stage.DEBRIEF, score__isnull=False)
@@ -265,22 +266,29 @@ def case_progress(user: User, *, page: str | int | None = None) -> dict[str, Any
             )
         ),
     )
-    recent = list(
-        attempts.filter(scored)
-        .select_related("case")
-        .only("id", "score", "score_breakdown", "finished_at", "case__title")
-        .order_by("-finished_at", "-id")[:RECENT_FINISHED]
-    )[::-1]
+    recent = (
+        list(
+            attempts.filter(scored)
+            .select_related("case")
+            .only("id", "score", "score_breakdown", "finished_at", "case__title")
+            .order_by("-finished_at", "-id")[:RECENT_FINISHED]
+        )[::-1]
+        if totals["finished"]
+        else []
+    )
     by_competency: dict[str, list[float]] = {}
     for attempt in recent:
         for competency in attempt.score_breakdown.get("competencies", []):
             by_competency.setdefault(competency["label"], []).append(competency["score"])
-    listed = Paginator(
+    paginator = Paginator(
         attempts.select_related("case")
         .only("id", "stage", "score", "started_at", "case__title", "case__slug")
         .order_by("-started_at", "-id"),
         CASE_ROWS_PER_PAGE,
-    ).get_page(page)
+    )
+    # The aggregate has counted them: the paginator need not count them again.
+    paginator.count = totals["started"]
+    listed = paginator.get_page(page)
     spent: timedelta = totals["spent"] or timedelta()
     return {
         "case_progress": {

@@ -14,7 +14,7 @@ from cases.models import Attempt as CaseAttempt
 from cases.models import Case, Stage
 from quizzes import services as quiz_services
 from quizzes.models import Topic
-from tests.cases.conftest import play_to
+from tests.cases.conftest import finish, play_to
 from tests.factories import QuizFactory
 from tests.quizzes.conftest import (
     choice_ids,
@@ -142,3 +142,40 @@ def test_case_attempts_are_listed_ten_a_page_newest_first_and_counted_in_full(
     assert "Older attempts" in pages[0]
     assert "Older attempts" not in pages[2]
     assert "Newer attempts" in pages[2]
+
+
+def clone_attempts(attempt: CaseAttempt, count: int) -> None:
+    """``count`` copies of ``attempt``, an hour apart after it, as a long history would have."""
+    fields = {f.attname: getattr(attempt, f.attname) for f in CaseAttempt._meta.concrete_fields}
+    later = [timedelta(hours=n) for n in range(1, count + 1)]
+    CaseAttempt.objects.bulk_create(
+        CaseAttempt(
+            **{
+                **fields,
+                "id": None,
+                "started_at": attempt.started_at + gap,
+                "finished_at": attempt.finished_at and attempt.finished_at + gap,
+            }
+        )
+        for gap in later
+    )
+
+
+def test_a_long_case_history_costs_the_same_queries_and_charts_the_last_twenty(
+    learner_client, learner, shipped_case
+):
+    finished = finish(
+        play_to(case_services.attempt_start(user=learner, case=shipped_case), Stage.OUTCOME)
+    )
+    clone_attempts(finished, 2)
+    with CaptureQueriesContext(connection) as short_history:
+        learner_client.get(reverse("progress"))
+    clone_attempts(finished, 60)
+
+    with CaptureQueriesContext(connection) as long_history:
+        page = learner_client.get(reverse("progress")).text
+
+    assert len(long_history) == len(short_history)
+    assert "finished: <strong>63</strong>" in page
+    assert "(your last 20 finished cases)" in page
+    assert len(case_rows(page)) == 10
