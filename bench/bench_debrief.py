@@ -44,7 +44,12 @@ from tests.cases.conftest import FAST_TAPER, play_to  # noqa: E402
 COMPARISON_RUNS = 7
 PAGE_RUNS = 9
 COMPARISON_BUDGET_S = 1.0
-FIXTURES = ("10_topics.json", "20_case_catalogs.json", "30_case_typical_cop.json")
+FIXTURES = (
+    "10_topics.json",
+    "15_references.json",
+    "20_case_catalogs.json",
+    "30_case_typical_cop.json",
+)
 
 
 def median_seconds(action: object, runs: int) -> float:

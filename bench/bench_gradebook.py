@@ -76,6 +76,7 @@ from quizzes.models import Quiz  # noqa: E402
 
 FIXTURES = (
     "10_topics.json",
+    "15_references.json",
     "20_case_catalogs.json",
     "30_case_typical_cop.json",
     "50_quiz_bank.json",

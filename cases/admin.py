@@ -28,6 +28,7 @@ from cases.models import (
     Investigation,
     ManagementRule,
     PlanSubmission,
+    Reference,
     TestOrder,
     Therapy,
 )
@@ -49,6 +50,26 @@ class DiagnosisAdmin(admin.ModelAdmin):
 @admin.register(Therapy)
 class TherapyAdmin(admin.ModelAdmin):
     list_display = ["name", "engine_agent", "source"]
+
+
+@admin.register(Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    """The references facts cite: the catalog's (no case) and each case's own."""
+
+    list_display = ["key", "citation", "case"]
+    list_filter = [("case", admin.EmptyFieldListFilter)]
+    list_select_related = ["case"]
+    search_fields = ["key", "citation", "note"]
+
+
+class OwnReferenceInline(admin.TabularInline):
+    """References the case owns (a drug's label, a case report), which only it may cite."""
+
+    model = Reference
+    fk_name = "case"
+    extra = 0
+    verbose_name = "reference of this case"
+    verbose_name_plural = "references of this case"
 
 
 class HistoryInline(admin.StackedInline):
@@ -127,6 +148,7 @@ class CaseAdmin(admin.ModelAdmin):
         CaseTherapyInline,
         ManagementRuleInline,
         ParameterInline,
+        OwnReferenceInline,
         ReferenceInline,
     ]
 

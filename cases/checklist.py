@@ -24,6 +24,7 @@ from cases.models import (
     CaseResultValue,
     InterpretationQuestion,
     ManagementRule,
+    Reference,
     missing_rule_parameters,
 )
 from cases.simulation import (
@@ -61,6 +62,7 @@ def publish_problems(case: Case) -> list[Problem]:
     agents = list(case.therapies.values_list("therapy__engine_agent", flat=True))
     rules = list(case.management_rules.all())
     parameters = dict(case.parameters.values_list("name", "value"))
+    citations = _citations(case, results, questions, diagnoses, rules)
     patients, patient_problems = _patient_variants(case)
     return [
         *patient_problems,
@@ -71,6 +73,58 @@ def publish_problems(case: Case) -> list[Problem]:
         *_rule_problems(rules),
         *_parameter_problems(parameters),
         *_model_plan_problems(case, patients, agents),
+        *_citation_problems(case, citations),
+    ]
+
+
+def _citations(
+    case: Case,
+    results: list[CaseResult],
+    questions: list[InterpretationQuestion],
+    diagnoses: list[CaseDiagnosis],
+    rules: list[ManagementRule],
+) -> list[tuple[str, str]]:
+    """(row, reference key) for every fact of the case that cites a reference."""
+    return [
+        ("Case", case.presentation_source_id),
+        *(
+            (f"History item '{key}'", str(source))
+            for key, source in case.history_items.values_list("key", "source_id")
+        ),
+        *(
+            (f"Examination finding '{system}'", str(source))
+            for system, source in case.exam_findings.values_list("system", "source_id")
+        ),
+        *((f"Result '{result.investigation.name}'", result.source_id) for result in results),
+        *((f"Question '{question.key}'", question.source_id) for question in questions),
+        *((f"Diagnosis {number}", entry.source_id) for number, entry in enumerate(diagnoses, 1)),
+        *(
+            (f"Management rule {number} ('{rule.get_kind_display()}')", rule.source_id)
+            for number, rule in enumerate(rules, start=1)
+        ),
+        *(
+            (f"Reference {number}", str(source))
+            for number, source in enumerate(case.references.values_list("source_id", flat=True), 1)
+        ),
+    ]
+
+
+def _citation_problems(case: Case, citations: list[tuple[str, str]]) -> list[Problem]:
+    """Facts citing a reference another case owns: this case's copy would lose it."""
+    owners = dict(
+        Reference.objects.filter(key__in={key for _, key in citations}, case__isnull=False)
+        .exclude(case=case)
+        .values_list("key", "case__title")
+    )
+    return [
+        Problem(
+            row,
+            "source",
+            f"It cites '{key}', a reference of another case ('{owners[key]}'); cite a catalog "
+            "reference or one of this case's own.",
+        )
+        for row, key in citations
+        if key in owners
     ]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from cases.models import Case, CaseDiagnosis, CaseResult, Investigation
+from cases.models import Case, CaseDiagnosis, CaseResult, Investigation, Reference
 from cases.simulation import (
     CITATIONS,
     Patient,
@@ -31,23 +31,25 @@ from cases.snapshot import (
     ManagementRuleEntry,
     QuestionEntry,
     Snapshot,
+    SourceEntry,
     TherapyEntry,
 )
 
 SNAPSHOT_FORMAT = 1
 
 
-def citation(source: str) -> str:
-    return CITATIONS[Source(source)]
+def citation(source: Source) -> str:
+    """How the learner sees one of the engine's five sources cited (events cite these)."""
+    return CITATIONS[source]
 
 
 def case_snapshot(case: Case) -> Snapshot:
-    """The case's content as JSON-ready data (six queries, independent of its size)."""
+    """The case's content as JSON-ready data (eight queries, independent of its size)."""
     results = {
         result.investigation.key: result
         for result in case.results.select_related("investigation").prefetch_related("values")
     }
-    return {
+    snapshot: Snapshot = {
         "format": SNAPSHOT_FORMAT,
         "case": {
             "title": case.title,
@@ -56,7 +58,7 @@ def case_snapshot(case: Case) -> Snapshot:
             "learning_objectives": case.learning_objectives.splitlines(),
             "chief_complaint": case.chief_complaint,
             "presenting_history": case.presenting_history,
-            "presentation_source": case.presentation_source,
+            "presentation_source": case.presentation_source_id,
             "demographics": {
                 "age": [case.age_min, case.age_max],
                 "sex": case.sex,
@@ -80,12 +82,12 @@ def case_snapshot(case: Case) -> Snapshot:
                 "question": item.question,
                 "answer": item.answer,
                 "appropriateness": item.appropriateness,
-                "source": item.source,
+                "source": item.source_id,
             }
             for item in case.history_items.all()
         ],
         "exam": [
-            {"system": finding.system, "finding": finding.finding, "source": finding.source}
+            {"system": finding.system, "finding": finding.finding, "source": finding.source_id}
             for finding in case.exam_findings.all()
         ],
         "investigations": [
@@ -98,7 +100,7 @@ def case_snapshot(case: Case) -> Snapshot:
                 "investigation_key": question.result.investigation.key,
                 "prompt": question.prompt,
                 "multiple": question.multiple,
-                "source": question.source,
+                "source": question.source_id,
                 "topic": question.topic.slug if question.topic else "",
                 "options": [
                     {
@@ -121,7 +123,7 @@ def case_snapshot(case: Case) -> Snapshot:
                 "engine_disease": entry.diagnosis.engine_disease,
                 "role": entry.role,
                 "explanation": entry.explanation,
-                "source": entry.source,
+                "source": entry.source_id,
             }
             for entry in case.diagnoses.select_related("diagnosis")
         ],
@@ -131,7 +133,7 @@ def case_snapshot(case: Case) -> Snapshot:
                 "agent": entry.therapy.engine_agent,
                 "name": entry.therapy.name,
                 "description": entry.therapy.description,
-                "source": entry.therapy.source,
+                "source": entry.therapy.source_id,
             }
             for entry in case.therapies.select_related("therapy")
         ],
@@ -143,16 +145,31 @@ def case_snapshot(case: Case) -> Snapshot:
                 "agents": [name.strip() for name in rule.agents.split(",") if name.strip()],
                 "weight": rule.weight,
                 "explanation": rule.explanation,
-                "source": rule.source,
+                "source": rule.source_id,
             }
             for rule in case.management_rules.all()
         ],
         "parameters": {parameter.name: parameter.value for parameter in case.parameters.all()},
         "model_plan": case_model_plan(case),
         "references": [
-            {"source": reference.source, "explanation": reference.explanation}
+            {"source": reference.source_id, "explanation": reference.explanation}
             for reference in case.references.all()
         ],
+    }
+    snapshot["sources"] = cited_sources(snapshot)
+    return snapshot
+
+
+def cited_sources(snapshot: Snapshot) -> dict[str, SourceEntry]:
+    """Every reference the snapshot cites, by key, as the learner sees it (one query)."""
+    keys = {snapshot["case"]["presentation_source"]}
+    for section in ("history", "exam", "questions", "diagnoses", "therapies", "references"):
+        keys.update(entry["source"] for entry in snapshot[section])
+    keys.update(rule["source"] for rule in snapshot["management_rules"])
+    keys.update(entry["source"] for entry in snapshot["investigations"] if entry["source"])
+    return {
+        reference.key: {"citation": reference.citation, "link": reference.link}
+        for reference in Reference.objects.filter(key__in=keys).order_by("key")
     }
 
 
@@ -191,7 +208,7 @@ def _investigation(investigation: Investigation, result: CaseResult | None) -> I
         "image_alt": result.image_alt,
         "appropriateness": result.appropriateness,
         "rationale": result.rationale,
-        "source": result.source,
+        "source": result.source_id,
         "values": [
             {
                 "name": value.name,
@@ -262,9 +279,22 @@ class CaseContent:
     @property
     def references(self) -> list[CitedReference]:
         return [
-            {**reference, "citation": citation(reference["source"])}
+            {**reference, **self.cited(reference["source"])}
             for reference in self.data["references"]
         ]
+
+    def cited(self, key: str) -> SourceEntry:
+        """The citation and link of a reference the snapshot cites.
+
+        Versions frozen before references existed cite only the five sources, by their keys.
+        """
+        sources = self.data.get("sources")
+        if sources is not None and key in sources:
+            return sources[key]
+        return {
+            "citation": CITATIONS.get(Source(key), key) if key in set(Source) else key,
+            "link": "",
+        }
 
     @cached_property
     def investigation_by_key(self) -> dict[str, InvestigationEntry]:

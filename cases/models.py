@@ -14,13 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    validate_slug,
+)
 from django.db import models
 from django.urls import reverse
 
 from cases.simulation import (
     AGENTS,
-    CITATIONS,
     HORIZON_DAYS,
     Disease,
     Parameters,
@@ -33,6 +37,9 @@ from edu_site.images import IMAGE_EXTENSIONS, validate_image
 if TYPE_CHECKING:
     from cases.content import CaseContent
 
+REFERENCE_KEY_LENGTH = 100
+"""Room for a case's own keys, which the exchange format prefixes with the case's slug."""
+
 
 class Appropriateness(models.TextChoices):
     """How appropriate an action is for this case (the MedBiquitous virtual-patient scale)."""
@@ -42,9 +49,6 @@ class Appropriateness(models.TextChoices):
     NEUTRAL = "neutral", "Neutral"
     UNNECESSARY = "unnecessary", "Unnecessary"
     HARMFUL = "harmful", "Harmful"
-
-
-SOURCE_CHOICES = [(key.value, citation) for key, citation in CITATIONS.items()]
 
 
 # Engine vocabularies are checked by validators rather than stored as choices, so that the
@@ -81,6 +85,66 @@ PATIENT_NUMERIC_FIELDS = (
     "bal_lymphocytes_pct",
 )
 PATIENT_FIELD_CHOICES = [(name, name.replace("_", " ")) for name in PATIENT_NUMERIC_FIELDS]
+
+
+class ReferenceManager(models.Manager["Reference"]):
+    def get_by_natural_key(self, key: str) -> Reference:
+        return self.get(key=key)
+
+
+class Reference(models.Model):
+    """A work that facts cite: in the catalog for every case, or owned by one case.
+
+    The five sources every shipped fact comes from are catalog references with their labels
+    as keys (NEJM, SUM-DX, SUM-MX, GARD, MSD; migration 0009). A case may own others, such as
+    the label of the drug that caused a secondary organizing pneumonia; its rows may cite
+    catalog references and its own, never another case's (the publish checklist says so).
+    Fact-bearing rows point at a reference by its key, so a stored key (``"NEJM"``) reads
+    the same in fixtures, snapshots and the database column it always had.
+    """
+
+    key = models.CharField(
+        max_length=REFERENCE_KEY_LENGTH,
+        unique=True,
+        validators=[validate_slug],
+        help_text="A short label, letters, digits and hyphens: NEJM, amiodarone-label.",
+    )
+    citation = models.CharField(max_length=300, help_text="As the learner sees it cited.")
+    link = models.URLField(blank=True, help_text="Where the learner can read it.")
+    note = models.TextField(blank=True, help_text="What it is, for educators.")
+    case = models.ForeignKey(
+        "Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="own_references",
+        help_text="The case that owns it; empty for the catalog, which every case may cite.",
+    )
+
+    objects = ReferenceManager()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.citation}"
+
+    def natural_key(self) -> tuple[str]:
+        """Fixtures name a reference by key, so the shipped catalog loads over the rows
+        migration 0009 made, whatever their ids."""
+        return (self.key,)
+
+
+def source_field(*, db_column: str = "source", help_text: str = "") -> Any:
+    """A fact's citation: a reference by key, stored in the column the five labels used."""
+    return models.ForeignKey(
+        Reference,
+        to_field="key",
+        db_column=db_column,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=help_text or "The reference this fact comes from.",
+    )
 
 
 class InvestigationCategory(models.TextChoices):
@@ -156,7 +220,7 @@ class Therapy(models.Model):
     engine_agent = models.CharField(max_length=40, validators=[validate_engine_agent], unique=True)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
-    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    source = source_field()
 
     class Meta:
         ordering = ["name"]
@@ -195,7 +259,7 @@ class Case(models.Model):
     )
     chief_complaint = models.CharField(max_length=300)
     presenting_history = models.TextField()
-    presentation_source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    presentation_source = source_field(db_column="presentation_source")
     age_min = models.PositiveIntegerField(validators=[MinValueValidator(16)])
     age_max = models.PositiveIntegerField(validators=[MaxValueValidator(100)])
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.ANY)
@@ -283,7 +347,7 @@ class CaseHistoryItem(models.Model):
     question = models.CharField(max_length=200)
     answer = models.TextField()
     appropriateness = models.CharField(max_length=20, choices=Appropriateness)
-    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    source = source_field()
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -300,7 +364,7 @@ class CaseExamFinding(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exam_findings")
     system = models.CharField(max_length=60)
     finding = models.TextField()
-    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    source = source_field()
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -328,7 +392,7 @@ class CaseResult(models.Model):
     image_alt = models.CharField(max_length=300, blank=True)
     appropriateness = models.CharField(max_length=20, choices=Appropriateness)
     rationale = models.TextField(help_text="Why ordering it is (or is not) appropriate here.")
-    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    source = source_field()
 
     class Meta:
         ordering = ["investigation__category", "investigation__name"]
@@ -377,7 +441,7 @@ class InterpretationQuestion(models.Model):
     key = models.SlugField(max_length=60)
     prompt = models.TextField()
     multiple = models.BooleanField(default=False, help_text="More than one option may be right.")
-    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    source = source_field()
     topic = models.ForeignKey(
         "quizzes.Topic",
         null=True,
@@ -431,7 +495,7 @@ class CaseDiagnosis(models.Model):
     diagnosis = models.ForeignKey(Diagnosis, on_delete=models.PROTECT)
     role = models.CharField(max_length=20, choices=Role.choices)
     explanation = models.TextField()
-    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    source = source_field()
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -516,7 +580,7 @@ class ManagementRule(models.Model):
     )
     weight = models.PositiveIntegerField(default=1)
     explanation = models.TextField()
-    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    source = source_field()
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -600,7 +664,7 @@ class CaseParameter(models.Model):
 
 class CaseReference(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="references")
-    source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
+    source = source_field()
     explanation = models.TextField(help_text="What the learner should read it for.")
     position = models.PositiveIntegerField(default=0)
 
@@ -608,7 +672,7 @@ class CaseReference(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.get_source_display()
+        return self.source_id
 
 
 class CaseVersion(models.Model):

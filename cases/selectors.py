@@ -166,7 +166,7 @@ def question_views(
             "options": attempt_order(attempt, f"options:{question['key']}", question["options"]),
             "answer": answers.get(question["key"]),
             "investigation": content.investigation_by_key[question["investigation_key"]],
-            "citation": citation(question["source"]),
+            **content.cited(question["source"]),
         }
         for question in content.questions
         if question["investigation_key"] in ordered
@@ -434,10 +434,10 @@ def outcome_view(attempt: Attempt, title: str, *, plans: int) -> dict[str, Any]:
 def model_answer(content: CaseContent) -> dict[str, list[dict[str, Any]]]:
     """The debrief's teaching: diagnoses, rated tests and treatment rules, each cited."""
     return {
-        "diagnoses": [{**d, "citation": citation(d["source"])} for d in content.diagnoses],
-        "rules": [{**r, "citation": citation(r["source"])} for r in content.management_rules],
+        "diagnoses": [{**d, **content.cited(d["source"])} for d in content.diagnoses],
+        "rules": [{**r, **content.cited(r["source"])} for r in content.management_rules],
         "investigations": [
-            {**i, "citation": citation(i["source"]) if i["source"] else ""}
+            {**i, **content.cited(i["source"])}
             for i in content.investigations
             if i["appropriateness"] != "neutral"
         ],

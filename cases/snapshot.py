@@ -140,8 +140,16 @@ class ReferenceEntry(TypedDict):
     explanation: str
 
 
+class SourceEntry(TypedDict):
+    """A cited reference as the learner sees it: its citation, and where to read it."""
+
+    citation: str
+    link: str
+
+
 class CitedReference(ReferenceEntry):
     citation: str
+    link: str
 
 
 class Snapshot(TypedDict):
@@ -158,3 +166,6 @@ class Snapshot(TypedDict):
     references: list[ReferenceEntry]
     model_plan: NotRequired[dict[str, Any]]
     """The case's recommended plan as plan JSON; versions frozen before cases had one lack it."""
+    sources: NotRequired[dict[str, SourceEntry]]
+    """Every reference cited, by key; versions frozen before references existed lack it and
+    cite only the five sources."""

@@ -51,7 +51,12 @@ def _fast_password_hashing(settings):
 
 SHIPPED_CASE_FIXTURES = [
     settings.BASE_DIR / "fixtures" / name
-    for name in ("10_topics.json", "20_case_catalogs.json", "30_case_typical_cop.json")
+    for name in (
+        "10_topics.json",
+        "15_references.json",
+        "20_case_catalogs.json",
+        "30_case_typical_cop.json",
+    )
 ]
 
 

@@ -125,8 +125,20 @@ from cases.models import (  # noqa: E402
     InterpretationQuestion,
     Investigation,
     ManagementRule,
+    Reference,
     Therapy,
 )
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    """A catalog reference; the default is one of the five sources every case cites."""
+
+    class Meta:
+        model = Reference
+        django_get_or_create = ("key",)
+
+    key = "NEJM"
+    citation = factory.LazyAttribute(lambda r: f"Citation of {r.key}")
 
 
 class InvestigationFactory(factory.django.DjangoModelFactory):
@@ -161,7 +173,7 @@ class TherapyFactory(factory.django.DjangoModelFactory):
     engine_agent = "prednisone"
     key = factory.LazyAttribute(lambda t: t.engine_agent)
     name = factory.LazyAttribute(lambda t: t.engine_agent.capitalize())
-    source = "NEJM"
+    source = factory.SubFactory(ReferenceFactory)
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
@@ -181,7 +193,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     status = Case.Status.PUBLISHED
     chief_complaint = "Cough for six weeks."
     presenting_history = "A flu-like start, then cough and breathlessness."
-    presentation_source = "NEJM"
+    presentation_source = factory.SubFactory(ReferenceFactory)
     age_min, age_max = 50, 70
     height_min_cm, height_max_cm = 160, 185
     excess_weight_min_kg, excess_weight_max_kg = 0, 15
@@ -228,7 +240,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
             report="Peripheral consolidation with a reversed halo.",
             appropriateness="critical",
             rationale="Shows the pattern.",
-            source="NEJM",
+            source=case.presentation_source,
         )
         CaseResult.objects.create(
             case=case,
@@ -236,10 +248,14 @@ class CaseFactory(factory.django.DjangoModelFactory):
             report="Intraluminal fibroblastic plugs.",
             appropriateness="harmful",
             rationale="Needless risk.",
-            source="NEJM",
+            source=case.presentation_source,
         )
         question = InterpretationQuestion.objects.create(
-            case=case, result=result, key="ct-q", prompt="What favours OP?", source="NEJM"
+            case=case,
+            result=result,
+            key="ct-q",
+            prompt="What favours OP?",
+            source=case.presentation_source,
         )
         InterpretationOption.objects.create(
             question=question, key="halo", text="Reversed halo", correct=True, explanation="Yes."
@@ -250,10 +266,18 @@ class CaseFactory(factory.django.DjangoModelFactory):
         target = DiagnosisFactory(key="cop", name="Cryptogenic organizing pneumonia")
         mimic = DiagnosisFactory(key="cap", name="Community-acquired pneumonia")
         CaseDiagnosis.objects.create(
-            case=case, diagnosis=target, role="target", explanation="It is.", source="NEJM"
+            case=case,
+            diagnosis=target,
+            role="target",
+            explanation="It is.",
+            source=case.presentation_source,
         )
         CaseDiagnosis.objects.create(
-            case=case, diagnosis=mimic, role="exclude", explanation="Main mimic.", source="NEJM"
+            case=case,
+            diagnosis=mimic,
+            role="exclude",
+            explanation="Main mimic.",
+            source=case.presentation_source,
         )
         CaseTherapy.objects.create(case=case, therapy=TherapyFactory())
         CaseTherapy.objects.create(case=case, therapy=TherapyFactory(engine_agent="clarithromycin"))
@@ -264,7 +288,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
             high=1,
             weight=2,
             explanation="0.5-1 mg/kg.",
-            source="NEJM",
+            source=case.presentation_source,
         )
         ManagementRule.objects.create(
             case=case,
@@ -272,7 +296,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
             low=180,
             weight=3,
             explanation="Six months.",
-            source="NEJM",
+            source=case.presentation_source,
         )
 
 
@@ -288,7 +312,7 @@ class CaseResultFactory(factory.django.DjangoModelFactory):
     report = "Within reference ranges."
     appropriateness = "recommended"
     rationale = "Part of the work-up."
-    source = "NEJM"
+    source = factory.SubFactory(ReferenceFactory)
 
     @factory.post_generation
     def values(result, create: bool, extracted: Sequence[dict] | None, **kwargs: object) -> None:
@@ -308,7 +332,7 @@ class InterpretationQuestionFactory(factory.django.DjangoModelFactory):
     case = factory.LazyAttribute(lambda q: q.result.case)
     key = factory.Sequence(lambda n: f"q-{n}")
     prompt = "What does this show?"
-    source = "NEJM"
+    source = factory.SubFactory(ReferenceFactory)
 
     @factory.post_generation
     def options(

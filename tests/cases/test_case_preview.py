@@ -130,7 +130,7 @@ def test_a_rule_without_its_number_is_refused_when_saved(shipped_case):
         low=0.5,
         weight=1,
         explanation="Start at 0.5-1 mg/kg.",
-        source="NEJM",
+        source_id="NEJM",
     )
 
     with pytest.raises(ValidationError) as refused:
@@ -145,7 +145,7 @@ def test_a_rule_without_its_agents_is_refused_when_saved(shipped_case):
         kind=ManagementRule.Kind.PLAN_EXCLUDES,
         weight=1,
         explanation="No cytotoxics.",
-        source="NEJM",
+        source_id="NEJM",
     )
 
     with pytest.raises(ValidationError, match="at least one engine agent"):

@@ -15,6 +15,7 @@ from tests.factories import (
     CaseResultFactory,
     InterpretationQuestionFactory,
     InvestigationFactory,
+    ReferenceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -246,6 +247,24 @@ def test_a_case_without_target_therapy_or_critical_test_is_told_all_three_at_onc
     ]
 
 
+def test_a_fact_citing_another_cases_own_reference_is_named(case):
+    other = CaseFactory(title="Amiodarone lung")
+    label = ReferenceFactory(key="amiodarone-label", citation="Label", case=other)
+    case.results.filter(investigation__key="ct").update(source=label)
+
+    [problem] = publish_problems(case)
+
+    assert (problem.row, problem.field) == ("Result 'CT chest'", "source")
+    assert "a reference of another case ('Amiodarone lung')" in problem.message
+
+
+def test_a_fact_may_cite_its_own_cases_reference(case):
+    label = ReferenceFactory(key="amiodarone-label", citation="Label", case=case)
+    case.results.filter(investigation__key="ct").update(source=label)
+
+    assert publish_problems(case) == []
+
+
 def test_publishing_is_refused_with_every_problem_and_freezes_nothing(case):
     CaseTherapy.objects.filter(case=case).delete()
     InterpretationQuestionFactory(key="q-bal", result=case.results.first(), options=[])
@@ -273,4 +292,4 @@ def test_the_checklist_costs_the_same_queries_for_a_small_and_a_large_case(case)
         )
         InterpretationQuestionFactory(key=f"extra-{number}", result=result)
 
-    assert queries() == small == 8
+    assert queries() == small == 12
