@@ -31,8 +31,8 @@ def test_a_case_cohort_matches_what_case_preview_reports_for_the_same_patients(
     assert summary["patients"] == 200
     assert summary["relapse_5y"] == preview["model_plan_summary"]["relapse_5y"]
     assert summary["any_steroid_harm"] == preview["model_plan_summary"]["any_steroid_harm"]
-    assert summary["serious_adverse_event"] == (
-        preview["model_plan_summary"]["serious_adverse_event"]
+    assert (
+        summary["serious_adverse_event"] == (preview["model_plan_summary"]["serious_adverse_event"])
     )
 
 
