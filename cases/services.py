@@ -90,6 +90,16 @@ def case_publish(*, case: Case) -> CaseVersion:
     return version
 
 
+@transaction.atomic
+def case_retire(*, case: Case) -> Case:
+    """Stop offering a published case to learners; attempts already started play on."""
+    if case.status != Case.Status.PUBLISHED:
+        raise AttemptError(f"Only a published case can be retired; this one is {case.status}.")
+    case.status = Case.Status.RETIRED
+    case.save(update_fields=["status"])
+    return case
+
+
 def case_version_current(*, case: Case) -> CaseVersion:
     """The frozen version new attempts use; a shipped case is frozen on its first attempt."""
     version = case.versions.filter(number=case.version).first()

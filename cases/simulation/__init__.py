@@ -10,8 +10,10 @@ from .cohort import CohortSummary, member_seeds, simulate_cohort, summarize_coho
 from .narrative import EventKind
 from .parameters import Parameters
 from .patient import (
+    FINDINGS,
     Disease,
     Extent,
+    Finding,
     ImagingPattern,
     Patient,
     SecondaryCause,
@@ -27,6 +29,7 @@ from .timeline import DailySeries, Event, Timeline, revise, simulate
 __all__ = [
     "AGENTS",
     "CITATIONS",
+    "FINDINGS",
     "HORIZON_DAYS",
     "PLANS",
     "PROFILES",
@@ -41,6 +44,7 @@ __all__ = [
     "Event",
     "EventKind",
     "Extent",
+    "Finding",
     "ImagingPattern",
     "Order",
     "Parameters",
