@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0007_image_validation"),
+        ("cases", "0008_progress_index"),
     ]
 
     operations = [
