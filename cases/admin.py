@@ -7,19 +7,27 @@ from typing import Any
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.forms.formsets import all_valid
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
 
-from cases import services
+from cases import services, studio
 from cases.admin_forms import (
     ORDER_INPUTS,
     PLAN_ORDERS,
     STEP_INPUTS,
     CaseAdminForm,
+    PlanFieldsForm,
     adjunct_field,
     order_field,
     step_field,
 )
+from cases.checklist import publish_problems
+from cases.cohorts import COHORT_PATIENTS
 from cases.forms import ADJUNCTS
 from cases.models import (
     Attempt,
@@ -46,6 +54,7 @@ from cases.models import (
     Therapy,
 )
 from cases.plans import MAX_TAPER_STEPS
+from edu_site.http import HtmxHttpRequest
 
 
 @admin.register(Investigation)
@@ -249,6 +258,7 @@ class CaseAdmin(nested_admin.NestedModelAdmin):
         ("Work-up and debrief", {"fields": ["target_workup_hours", "model_answer"]}),
         *_plan_rows(),
     ]
+    change_form_template = "admin/cases/case/change_form.html"
     inlines = [
         HistoryInline,
         ExamInline,
@@ -259,6 +269,120 @@ class CaseAdmin(nested_admin.NestedModelAdmin):
         ParameterInline,
         ReferenceInline,
     ]
+
+    class Media:
+        js = ["vendor/htmx.min.js"]
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:case_id>/checklist/", wrap(self.checklist_view), name="cases_case_checklist"
+            ),
+            path(
+                "<int:case_id>/simulation/",
+                wrap(self.simulation_view),
+                name="cases_case_simulation",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _case_or_404(self, request: HttpRequest, case_id: int) -> Case:
+        case = self.get_object(request, str(case_id))
+        if case is None or not self.has_view_permission(request, case):
+            raise Http404("No such case.")
+        return case
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        case = self.get_object(request, object_id)
+        studio_context = {} if case is None else _studio_context(case)
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), **studio_context}
+        )
+
+    def checklist_view(self, request: HtmxHttpRequest, case_id: int) -> HttpResponse:
+        """The publish checklist, live: with the page's unsaved form posted, the edits are
+        saved inside a transaction that is rolled back, so the list is what saving would
+        give; without them (no JavaScript), the saved case's list."""
+        case = self._case_or_404(request, case_id)
+        if request.method != "POST" or "title" not in request.POST:
+            if not request.htmx:
+                return redirect("admin:cases_case_change", case.pk)
+            return render(
+                request, "admin/cases/case/change_form.html#checklist", _studio_context(case)
+            )
+        if not self.has_change_permission(request, case):
+            raise PermissionDenied
+        context = self._unsaved_checklist(request, case)
+        return render(request, "admin/cases/case/change_form.html#checklist", context)
+
+    def _unsaved_checklist(self, request: HttpRequest, case: Case) -> dict[str, Any]:
+        form_class = self.get_form(request, case, change=True)
+        form = form_class(request.POST, request.FILES, instance=case)
+        with transaction.atomic():
+            valid = form.is_valid()
+            formsets, _ = self._create_formsets(request, form.instance, change=True)
+            if valid and all_valid(formsets):
+                saved = self.save_form(request, form, change=True)
+                self.save_model(request, saved, form, change=True)
+                self.save_related(request, form, formsets, change=True)
+                context = _studio_context(saved, unsaved=True)
+            else:
+                context = {**_studio_context(case), "checklist_unsaved_errors": True}
+            transaction.set_rollback(True)
+        return context
+
+    def simulation_view(self, request: HttpRequest, case_id: int) -> HttpResponse:
+        """N patients of the case under its model plan, or under the plan entered below."""
+        case = self._case_or_404(request, case_id)
+        settings_form = SimulationSettingsForm(request.GET or None)
+        plan_form = PlanFieldsForm(request.GET or None, initial=PlanFieldsForm.plan_initial({}))
+        preview = error = None
+        if settings_form.is_valid() and plan_form.is_valid():
+            plan_data = plan_form.plan_json() or None
+            try:
+                preview = studio.simulation_preview(
+                    case=case,
+                    plan_data=plan_data,
+                    patients=settings_form.cleaned_data["patients"],
+                    seed=settings_form.cleaned_data["seed"],
+                )
+            except studio.PreviewRefused as refused:
+                error = str(refused)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": case,
+            "title": f"Simulation preview: {case}",
+            "settings_form": settings_form,
+            "plan_form": plan_form,
+            "preview": preview,
+            "error": error,
+        }
+        return render(request, "admin/cases/case/simulation.html", context)
+
+
+class SimulationSettingsForm(forms.Form):
+    patients = forms.IntegerField(
+        min_value=1, max_value=studio.MAX_PREVIEW_PATIENTS, initial=COHORT_PATIENTS
+    )
+    seed = forms.IntegerField(min_value=0, initial=studio.DEFAULT_SEED)
+
+
+def _studio_context(case: Case, *, unsaved: bool = False) -> dict[str, Any]:
+    """The checklist and the changes since the last version, for the case's page."""
+    return {
+        "case": case,
+        "checklist": publish_problems(case),
+        "checklist_unsaved": unsaved,
+        "changes": studio.changes_since_version(case),
+    }
 
 
 @admin.register(CaseVersion)
@@ -305,11 +429,16 @@ class PlanSubmissionInline(RecordInline):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
-    list_display = ["id", "user", "case", "stage", "score", "started_at", "finished_at"]
-    list_filter = ["case", "stage"]
+    list_display = ["id", "user", "case", "stage", "score", "preview", "started_at", "finished_at"]
+    list_filter = ["case", "stage", "preview"]
     list_select_related = ["user", "case"]
     search_fields = ["user__username"]
     exclude = ["timeline", "counterfactual"]
+
+    def get_view_on_site_url(self, obj: Attempt | None = None) -> str | None:
+        """The learner's attempt read-only: their own pages would 404 for the educator."""
+        return None if obj is None else reverse("cases:review", args=[obj.pk])
+
     inlines = [
         HistoryAskInline,
         TestOrderInline,

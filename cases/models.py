@@ -640,22 +640,39 @@ class CaseReference(models.Model):
         return self.get_source_display()
 
 
+class CaseVersionQuerySet(models.QuerySet["CaseVersion"]):
+    def released(self) -> CaseVersionQuerySet:
+        """Versions learners play: every one but the drafts frozen for educators' previews."""
+        return self.filter(preview=False)
+
+
 class CaseVersion(models.Model):
-    """An immutable snapshot of a case's content, frozen when it is published."""
+    """An immutable snapshot of a case's content, frozen when it is published.
+
+    A preview version freezes a draft for an educator's preview attempt; it is never
+    offered to learners and never counts as the case's latest version.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
     frozen_at = models.DateTimeField(auto_now_add=True)
+    preview = models.BooleanField(default=False)
+
+    objects = CaseVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "number"], name="unique_case_version")
+            models.UniqueConstraint(
+                fields=["case", "number"],
+                condition=models.Q(preview=False),
+                name="unique_case_version",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.case} v{self.number}"
+        return f"{self.case} {'preview of ' if self.preview else ''}v{self.number}"
 
 
 class Stage(models.TextChoices):
@@ -676,7 +693,7 @@ STAGE_ORDER = list(Stage)
 class AttemptQuerySet(models.QuerySet["Attempt"]):
     def open(self) -> AttemptQuerySet:
         """Attempts still being played: the query form of ``Attempt.is_open``."""
-        return self.filter(finished_at__isnull=True)
+        return self.filter(finished_at__isnull=True, abandoned_at__isnull=True)
 
     def counted(self) -> AttemptQuerySet:
         """Learners' attempts, without educators' previews: what progress, gradebooks,
@@ -716,6 +733,12 @@ class Attempt(models.Model):
     )
     score = models.FloatField(null=True, blank=True)
     score_breakdown = models.JSONField(default=dict, blank=True)
+    abandoned_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the learner gave the attempt up: it leaves their cases in progress, "
+        "and everything they did stays.",
+    )
     preview = models.BooleanField(
         default=False,
         help_text="An educator trying the case out: never counted in progress, gradebooks, "
@@ -732,11 +755,11 @@ class Attempt(models.Model):
         indexes = [
             models.Index(fields=["user", "case"]),
             # Covers /progress/'s totals and attempt list, so SQLite never reads the rows'
-            # large timeline JSON to count a long history.
+            # large timeline JSON to count a long history (preview too: previews are left out).
             models.Index(
                 fields=[
                     *("user", "started_at", "id", "case", "stage", "score"),
-                    *("finished_at", "last_activity_at"),
+                    *("finished_at", "last_activity_at", "preview"),
                 ],
                 name="case_attempt_progress",
             ),
@@ -751,7 +774,7 @@ class Attempt(models.Model):
     @property
     def is_open(self) -> bool:
         """Still being played: the one definition of an open case attempt (see ``open``)."""
-        return self.finished_at is None
+        return self.finished_at is None and self.abandoned_at is None
 
     @cached_property
     def content(self) -> CaseContent:

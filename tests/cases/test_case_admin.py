@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cases import services
+from cases.admin_forms import finding_help, finding_label
 from cases.models import Attempt, Case, InterpretationQuestion
 from cases.simulation import FINDINGS
 from tests.cases.admin_page import form_data
@@ -217,3 +218,11 @@ def test_only_a_published_case_can_be_retired(educator_client):
     assert "Only a published case can be retired" in response.text
     case.refresh_from_db()
     assert case.status == Case.Status.DRAFT
+
+
+def test_the_authoring_guide_documents_every_finding_as_the_form_shows_it(settings):
+    guide = (settings.BASE_DIR / "docs" / "authoring.md").read_text()
+
+    for finding in FINDINGS:
+        row = f"| `{finding.name}` | {finding_label(finding)} | {finding_help(finding)} |"
+        assert row in guide
