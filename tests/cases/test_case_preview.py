@@ -97,6 +97,35 @@ def test_the_model_plan_scores_clearly_above_each_plan_the_sources_warn_against(
     ), wrong
 
 
+def check_scores(result):
+    return {check["label"].split(",")[0]: check["score"] for check in result["checks"]}
+
+
+def test_azathioprine_from_day_0_loses_safety_both_as_premature_and_through_its_harms(
+    shipped_case, tmp_path
+):
+    orders = WRONG_PLANS["the standard course plus azathioprine from day 0"]
+    result = preview("--plan-json", plan_file(tmp_path, orders))
+    scores = check_scores(result)
+
+    assert scores["No cytotoxic agent before steroids have failed"] == 0.0
+    assert scores["Serious adverse events"] < 0.5
+    assert result["summary"]["serious_adverse_event"] >= (
+        3 * result["model_plan_summary"]["serious_adverse_event"]
+    )
+
+
+def test_eight_mg_a_day_for_a_year_leaves_the_disease_smouldering_and_loses_management(
+    shipped_case, tmp_path
+):
+    result = preview("--plan-json", plan_file(tmp_path, WRONG_PLANS["8 mg/day for a year"]))
+
+    assert result["summary"]["still_ill_day_10"] >= 0.5
+    assert result["model_plan_summary"]["still_ill_day_10"] <= 0.05
+    assert check_scores(result)["Prompt response"] < 0.2
+    assert result["management"] <= 0.65
+
+
 def test_a_refused_plan_exits_with_the_reason_and_names_the_field(shipped_case, tmp_path):
     too_much = [{"agent": "prednisone", "dose": 80, "unit": "mg/day", "duration_days": 30}]
 
