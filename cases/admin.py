@@ -121,7 +121,6 @@ class QuestionInline(nested_admin.NestedStackedInline):
 class ResultInline(nested_admin.NestedStackedInline):
     model = CaseResult
     extra = 0
-    autocomplete_fields = ["investigation"]
     inlines = [ResultValueInline, QuestionInline]
 
 
@@ -269,9 +268,6 @@ class CaseAdmin(nested_admin.NestedModelAdmin):
         ParameterInline,
         ReferenceInline,
     ]
-
-    class Media:
-        js = ["vendor/htmx.min.js"]
 
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view

@@ -17,7 +17,15 @@ from django import forms
 from cases.forms import ADJUNCTS, UNITS
 from cases.models import Case, case_patient
 from cases.plans import MAX_ADDITIONAL_ORDERS, MAX_TAPER_STEPS
-from cases.simulation import AGENTS, FINDINGS, Finding, PlanError, PlanProblem, plan_from_json
+from cases.simulation import (
+    AGENTS,
+    FINDINGS,
+    Disease,
+    Finding,
+    PlanError,
+    PlanProblem,
+    plan_from_json,
+)
 
 PLAN_ORDERS = MAX_ADDITIONAL_ORDERS + 1
 """Order rows in the model-plan form: as many as the learner's plan form offers."""
@@ -270,6 +278,12 @@ class CaseAdminForm(PlanFieldsForm, forms.ModelForm):
     The findings and the plan are checked by the engine against the case's own patient (its
     youngest, shortest variant), and each refusal goes beside its field, all in one save.
     """
+
+    engine_disease = forms.ChoiceField(
+        label="Engine disease",
+        choices=[("", "Choose…"), *((d.value, d.value.replace("_", " ")) for d in Disease)],
+        help_text="What the patient really has, as the engine models it.",
+    )
 
     class Meta:
         model = Case
