@@ -1,4 +1,4 @@
-"""References: the five sources become catalog references (0010 then points every fact's
+"""References: the five sources become catalog references (0011 then points every fact's
 source at one by key). Two migrations, because PostgreSQL cannot add foreign keys to a table
 in the transaction that has just written its rows."""
 
@@ -60,7 +60,7 @@ def create_references(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_progress_index"),
+        ("cases", "0009_studio_status_preview_abandon"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0009_references"),
+        ("cases", "0010_references"),
     ]
 
     operations = [
