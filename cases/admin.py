@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 
 from cases import services, studio
+from cases.admin_exchange import case_import_view, duplicate_cases, export_cases
 from cases.admin_forms import (
     ORDER_INPUTS,
     PLAN_ORDERS,
@@ -235,7 +236,7 @@ class CaseAdmin(nested_admin.NestedModelAdmin):
     list_filter = ["status", "difficulty"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["status", "version"]
-    actions = [publish_new_version, retire]
+    actions = [publish_new_version, retire, export_cases, duplicate_cases]
     fieldsets = [
         (
             "Presentation",
@@ -285,6 +286,7 @@ class CaseAdmin(nested_admin.NestedModelAdmin):
         *_plan_rows(),
     ]
     change_form_template = "admin/cases/case/change_form.html"
+    change_list_template = "admin/cases/case/change_list.html"
     inlines = [
         HistoryInline,
         ExamInline,
@@ -308,8 +310,12 @@ class CaseAdmin(nested_admin.NestedModelAdmin):
                 wrap(self.simulation_view),
                 name="cases_case_simulation",
             ),
+            path("import/", wrap(self.import_view), name="cases_case_import"),
             *super().get_urls(),
         ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        return case_import_view(self, request)
 
     def _case_or_404(self, request: HttpRequest, case_id: int) -> Case:
         case = self.get_object(request, str(case_id))

@@ -3,9 +3,11 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from cases import services
+from cases.exchange import case_export
 from cases.models import Case
 from edu_site.classes.models import Class
 from edu_site.management.commands import seed_demo
@@ -139,3 +141,53 @@ def test_a_learners_review_card_on_a_question_the_shipped_bank_revised_follows_t
     assert card.question == replaced.next_version
     assert card.question.status == Question.Status.READY
     assert list(own_quiz.questions.all()) == [replaced.next_version]
+
+
+def write_case_file(directory, data, slug):
+    (directory / "cases").mkdir(exist_ok=True)
+    data = {**data, "case": {**data["case"], "slug": slug}}
+    (directory / "cases" / f"{slug}.json").write_text(json.dumps(data))
+
+
+def test_seed_demo_loads_case_files_through_the_importer_once(fixtures_dir, shipped_case):
+    write_case_file(fixtures_dir, case_export(shipped_case), "shipped-copy")
+
+    call_command("seed_demo", "--content-only")
+    call_command("seed_demo", "--content-only")
+
+    case = Case.objects.get(slug="shipped-copy")
+    assert case.status == Case.Status.PUBLISHED
+    assert list(case.versions.values_list("number", flat=True)) == [1]
+
+
+def test_a_changed_case_file_replaces_the_case_and_publishes_a_new_version(
+    fixtures_dir, shipped_case, learner
+):
+    data = case_export(shipped_case)
+    write_case_file(fixtures_dir, data, "shipped-copy")
+    call_command("seed_demo", "--content-only")
+    case = Case.objects.get(slug="shipped-copy")
+    attempt = services.attempt_start(user=learner, case=case)
+    data["case"]["title"] = "A second edition"
+    write_case_file(fixtures_dir, data, "shipped-copy")
+
+    call_command("seed_demo", "--content-only")
+
+    case.refresh_from_db()
+    attempt.refresh_from_db()
+    assert (case.pk, case.title, case.version) == (attempt.case_id, "A second edition", 2)
+    assert attempt.case_version.number == 1
+    assert attempt.case_version.snapshot["case"]["title"] == shipped_case.title
+
+
+def test_a_case_file_the_importer_refuses_stops_seed_demo_with_its_problems(
+    fixtures_dir, shipped_case
+):
+    data = case_export(shipped_case)
+    data["therapies"] = []
+    write_case_file(fixtures_dir, data, "broken")
+
+    with pytest.raises(CommandError, match="Therapies, therapy: Offer at least one therapy"):
+        call_command("seed_demo", "--content-only")
+
+    assert not Case.objects.filter(slug="broken").exists()

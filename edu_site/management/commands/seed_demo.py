@@ -6,10 +6,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from cases.exchange import ImportRefused, case_import
 from cases.models import Case
 from edu_site.classes import services as class_services
 from edu_site.classes.models import Class, Dates, Enrollment, Term
@@ -26,7 +27,8 @@ DEMO_TERM = "Demo term"
 
 class Command(BaseCommand):
     help = (
-        "Load the shipped fixtures (fixtures/*.json, in name order) and create the demo "
+        "Load the shipped fixtures (fixtures/*.json, in name order, then the case files in "
+        "fixtures/cases/ through the case importer) and create the demo "
         "accounts 'learner' and 'educator' (learner@example.org, educator@example.org) with "
         "DEMO_PASSWORD, and a 'Demo class' taught by educator with learner in it and one "
         "case and one quiz assigned. Safe to run again: files already loaded unchanged, "
@@ -45,6 +47,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             for path in sorted(FIXTURES_DIR.glob("*.json")):
                 self.load_if_changed(path)
+            for path in sorted((FIXTURES_DIR / "cases").glob("*.json")):
+                self.load_if_changed(path, case_file=True)
             moved = bank.superseded_versions_forward()
             if moved:
                 self.stdout.write(f"moved to newer question versions: {moved} quiz or card rows")
@@ -54,14 +58,28 @@ class Command(BaseCommand):
                 self.ensure_account(username, educator=educator)
             self.ensure_demo_class()
 
-    def load_if_changed(self, path: Path) -> None:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if ShippedFixture.objects.filter(name=path.name, sha256=digest).exists():
-            self.stdout.write(f"unchanged: {path.name}")
+    def load_if_changed(self, path: Path, *, case_file: bool = False) -> None:
+        """Load a shipped file unless this exact content was loaded before.
+
+        A case file (fixtures/cases/, the exchange format) goes through the importer: a new
+        case is created and published, a changed one replaces the case's content and
+        publishes a new version, so attempts keep the version they started on.
+        """
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        name = f"cases/{path.name}" if case_file else path.name
+        if ShippedFixture.objects.filter(name=name, sha256=digest).exists():
+            self.stdout.write(f"unchanged: {name}")
             return
-        call_command("loaddata", str(path), verbosity=0)
-        ShippedFixture.objects.update_or_create(name=path.name, defaults={"sha256": digest})
-        self.stdout.write(self.style.SUCCESS(f"loaded: {path.name}"))
+        if case_file:
+            try:
+                case_import(data, replace=True)
+            except ImportRefused as refused:
+                raise CommandError(f"{name}: {refused}") from None
+        else:
+            call_command("loaddata", str(path), verbosity=0)
+        ShippedFixture.objects.update_or_create(name=name, defaults={"sha256": digest})
+        self.stdout.write(self.style.SUCCESS(f"loaded: {name}"))
 
     def ensure_account(self, username: str, *, educator: bool) -> None:
         user, created = User.objects.get_or_create(username=username)

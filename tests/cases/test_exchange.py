@@ -1,0 +1,212 @@
+"""The exchange format: a case travels as one JSON file and comes back the same."""
+
+import base64
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from PIL import Image
+
+from cases.exchange import (
+    FORMAT,
+    ImportRefused,
+    case_duplicate,
+    case_export,
+    case_export_json,
+    case_import,
+    schema_problems,
+)
+from cases.models import Case, Investigation, Reference, Therapy
+
+pytestmark = pytest.mark.django_db
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_export_then_import_then_export_gives_the_same_file(shipped_case, tmp_path):
+    first = case_export_json(shipped_case)
+    copy = case_import(first, slug="cough-copy")
+
+    again = json.loads(case_export_json(copy))
+    again["case"]["slug"] = "cough-after-antibiotics"
+
+    assert json.dumps(again, indent=2, ensure_ascii=False) + "\n" == first
+
+
+def test_the_exported_file_holds_everything_and_validates_against_the_schema(shipped_case):
+    data = case_export(shipped_case)
+
+    assert schema_problems(data) == []
+    assert data["format"] == FORMAT
+    assert len(data["results"]) == 16
+    assert sum(len(result["questions"]) for result in data["results"]) == 6
+    assert {entry["key"] for entry in data["references"]} == {
+        "NEJM",
+        "SUM-DX",
+        "SUM-MX",
+        "GARD",
+        "MSD",
+    }
+    assert len(data["catalog"]["investigations"]) == 16
+
+
+def test_importing_into_a_site_without_the_catalog_creates_its_entries(shipped_case):
+    data = case_export(shipped_case)
+    Case.objects.all().delete()
+    Investigation.objects.filter(key="hrct-chest").delete()
+    Reference.objects.filter(key="GARD").delete()
+
+    case = case_import(data)
+
+    assert case.status == Case.Status.DRAFT
+    assert Investigation.objects.filter(key="hrct-chest").exists()
+    assert Reference.objects.get(key="GARD").citation.startswith("GARD")
+
+
+def test_an_import_leaves_existing_catalog_entries_as_they_are(shipped_case):
+    data = case_export(shipped_case)
+    data["catalog"]["therapies"][0]["name"] = "Renamed by another school"
+
+    case_import(data, slug="copy")
+
+    assert not Therapy.objects.filter(name="Renamed by another school").exists()
+
+
+def test_publish_makes_version_one(shipped_case):
+    case = case_import(case_export(shipped_case), slug="copy", publish=True)
+
+    assert case.status == Case.Status.PUBLISHED
+    assert list(case.versions.values_list("number", flat=True)) == [1]
+
+
+def test_an_image_travels_embedded_and_comes_back_the_same(shipped_case, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    data = case_export(shipped_case)
+    data["results"][0]["image"] = {
+        "media_type": "image/png",
+        "data": base64.b64encode(png_bytes()).decode(),
+    }
+    data["results"][0]["image_alt"] = "A white square."
+
+    case = case_import(data, slug="with-image")
+
+    exported = case_export(case)["results"][0]
+    assert exported["image"] == data["results"][0]["image"]
+
+
+def test_a_refused_file_lists_every_problem_and_creates_nothing(shipped_case):
+    data = case_export(shipped_case)
+    data["results"][0]["values"][0]["reference_low"] = 500
+    [ct] = [result for result in data["results"] if result["investigation"] == "hrct-chest"]
+    ct["questions"][0]["options"] = []
+    data["history"][0]["source"] = "nowhere"
+    count = Case.objects.count()
+
+    with pytest.raises(ImportRefused) as refused:
+        case_import(data, slug="broken")
+
+    rows = [(p.row, p.field) for p in refused.value.problems]
+    assert ("History item 'onset'", "source") in rows
+    assert ("Question 'ct-features'", "options") in rows
+    assert any(field == "reference range" for _, field in rows)
+    assert Case.objects.count() == count
+    assert not Case.objects.filter(slug="broken").exists()
+
+
+def test_a_file_that_fails_the_schema_is_refused_with_its_places(shipped_case):
+    data = case_export(shipped_case)
+    data["results"][0]["appropriateness"] = "essential"
+    del data["history"][1]["answer"]
+
+    with pytest.raises(ImportRefused) as refused:
+        case_import(data, slug="broken")
+
+    problems = [(p.row, p.field, p.message) for p in refused.value.problems]
+    assert problems == [
+        ("history[1]", "required", "'answer' is a required property"),
+        (
+            "results[0]",
+            "appropriateness",
+            "'essential' is not one of ['critical', "
+            "'recommended', 'neutral', 'unnecessary', 'harmful']",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"format": "moodle-xml"}, "Unknown format 'moodle-xml'"),
+        ({"format_version": 2}, "Unknown format version 2"),
+    ],
+)
+def test_an_unknown_format_or_version_is_refused(shipped_case, change, message):
+    data = {**case_export(shipped_case), **change}
+
+    with pytest.raises(ImportRefused, match=message):
+        case_import(data, slug="other")
+
+
+def test_a_file_that_is_not_json_is_refused():
+    with pytest.raises(ImportRefused, match="It is not JSON"):
+        case_import(b"<case/>")
+
+
+def test_an_existing_slug_is_refused_without_replace(shipped_case):
+    with pytest.raises(ImportRefused, match="A case with the slug 'cough-after-antibiotics'"):
+        case_import(case_export(shipped_case))
+
+
+def test_duplicate_makes_a_new_draft_with_every_row(shipped_case):
+    copy = case_duplicate(case=shipped_case, slug="cough-variant")
+
+    assert (copy.status, copy.version, copy.title) == (
+        Case.Status.DRAFT,
+        1,
+        "The pneumonia that antibiotics did not touch (copy)",
+    )
+    for related in ("results", "questions", "history_items", "diagnoses", "management_rules"):
+        assert getattr(copy, related).count() == getattr(shipped_case, related).count()
+
+
+def test_a_case_reference_is_owned_by_the_copy_under_its_own_key(shipped_case):
+    label = Reference.objects.create(key="drug-label", citation="A drug's label", case=shipped_case)
+    shipped_case.results.filter(investigation__key="hrct-chest").update(source=label)
+
+    copy = case_duplicate(case=shipped_case, slug="variant")
+
+    own = Reference.objects.get(case=copy)
+    assert own.key == "variant-drug-label"
+    assert copy.results.get(investigation__key="hrct-chest").source_id == "variant-drug-label"
+    assert case_export(copy)["results"] == case_export(shipped_case)["results"]
+
+
+def test_the_commands_export_and_import_a_file(shipped_case, tmp_path, capsys):
+    path = tmp_path / "case.json"
+    call_command("case_export", "cough-after-antibiotics", "--output", str(path))
+
+    call_command("case_import", str(path), "--slug", "from-file", "--publish")
+
+    assert Case.objects.get(slug="from-file").status == Case.Status.PUBLISHED
+
+
+def test_the_import_command_lists_every_problem_and_exits_non_zero(shipped_case, tmp_path, capsys):
+    data = case_export(shipped_case)
+    data["therapies"] = []
+    data["diagnoses"] = []
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data))
+
+    with pytest.raises(CommandError, match="nothing imported, 3 problems"):
+        call_command("case_import", str(path), "--slug", "x")
+
+    errors = capsys.readouterr().err
+    assert "- Diagnoses, role:" in errors
+    assert "- Therapies, therapy:" in errors
+    assert "- Case, model plan: It uses prednisone" in errors
+    assert not Case.objects.filter(slug="x").exists()
