@@ -78,8 +78,8 @@ FIXTURES = (
     "10_topics.json",
     "20_case_catalogs.json",
     "30_case_typical_cop.json",
-    "50_quiz_bank.json",
 )
+"""The case content, then the question bank and its quizzes (files 50-59, in name order)."""
 KEY_TESTS = ["hrct-chest", "bronchoscopy-bal", "ctd-serology", "crp-esr"]
 
 
@@ -316,7 +316,10 @@ def run() -> None:
     }
     started = time.perf_counter()
     call_command(
-        "loaddata", *(str(settings.BASE_DIR / "fixtures" / f) for f in FIXTURES), verbosity=0
+        "loaddata",
+        *(str(settings.BASE_DIR / "fixtures" / f) for f in FIXTURES),
+        *map(str, sorted((settings.BASE_DIR / "fixtures").glob("5?_*.json"))),
+        verbosity=0,
     )
     rng = np.random.default_rng(2026)
     educator = User.objects.create(username="bench-educator")

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from cases.models import Case, CaseDiagnosis, CaseResult, Investigation, missing_rule_parameters
+from cases.models import Case, CaseDiagnosis, CaseResult, Investigation
 from cases.simulation import (
-    AGENTS,
     CITATIONS,
     Patient,
     Plan,
@@ -206,30 +205,6 @@ def _investigation(investigation: Investigation, result: CaseResult | None) -> I
             for value in result.values.all()
         ],
     }
-
-
-def publish_problems(snapshot: Snapshot) -> list[str]:
-    """What keeps a case from being playable end to end; empty when it can be published."""
-    problems = []
-    roles = [entry["role"] for entry in snapshot["diagnoses"]]
-    if roles.count(CaseDiagnosis.Role.TARGET) != 1:
-        problems.append("Exactly one case diagnosis must have the role 'The diagnosis'.")
-    if not snapshot["therapies"]:
-        problems.append("Offer at least one therapy.")
-    if not any(i["appropriateness"] == "critical" for i in snapshot["investigations"]):
-        problems.append("Mark at least one investigation result as critical.")
-    unknown_agents = {t["agent"] for t in snapshot["therapies"]} - set(AGENTS)
-    if unknown_agents:
-        problems.append(f"Therapies name unknown engine agents: {sorted(unknown_agents)}.")
-    offered = {t["agent"] for t in snapshot["therapies"]}
-    unoffered = {o["agent"] for o in snapshot["model_plan"]["orders"]} - offered
-    if unoffered:
-        problems.append(f"The model plan uses agents the case does not offer: {sorted(unoffered)}.")
-    for rule in snapshot["management_rules"]:
-        missing = missing_rule_parameters(rule["kind"], rule)
-        if missing:
-            problems.append(f"The management rule '{rule['kind']}' lacks {', '.join(missing)}.")
-    return problems
 
 
 @dataclass(frozen=True)

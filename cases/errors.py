@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from edu_site.refusals import Conflict, Refusal
+
+if TYPE_CHECKING:
+    from cases.checklist import Problem
 
 
 class AttemptError(Refusal):
@@ -16,3 +22,11 @@ class AttemptError(Refusal):
 class AttemptConflict(AttemptError, Conflict):
     """A step the attempt's state refuses now (409): another stage's step, a result still
     pending, a question already answered, no decision open."""
+
+
+class PublishRefused(AttemptError):
+    """A case the publish checklist refuses; ``problems`` lists every reason, in order."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(" ".join(str(problem) for problem in self.problems))

@@ -690,7 +690,18 @@ class Attempt(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
-        indexes = [models.Index(fields=["user", "case"])]
+        indexes = [
+            models.Index(fields=["user", "case"]),
+            # Covers /progress/'s totals and attempt list, so SQLite never reads the rows'
+            # large timeline JSON to count a long history.
+            models.Index(
+                fields=[
+                    *("user", "started_at", "id", "case", "stage", "score"),
+                    *("finished_at", "last_activity_at"),
+                ],
+                name="case_attempt_progress",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} on {self.case} #{self.pk}"

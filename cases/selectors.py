@@ -9,7 +9,19 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.core.paginator import Paginator
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from cases import charts, scoring
@@ -228,47 +240,70 @@ def plan_summary(plan: dict[str, Any], ideal_weight: float) -> dict[str, Any]:
     return {"rows": rows, "adjuncts": adjuncts}
 
 
-def case_progress(user: User) -> dict[str, Any]:
-    """The learner's case section of /progress/: three queries whatever the history."""
-    attempts = list(
-        Attempt.objects.filter(user=user)
-        .select_related("case")
-        .only(
-            "id",
-            "stage",
-            "score",
-            "score_breakdown",
-            "started_at",
-            "last_activity_at",
-            "finished_at",
-            "case__title",
-            "case__slug",
-        )
-        .order_by("started_at", "id")
+CASE_ROWS_PER_PAGE = 10
+RECENT_FINISHED = 20
+"""Finished attempts behind the score chart and the competency averages: the learner's
+recent form, and a page whose cost does not grow with years of history."""
+
+
+def case_progress(user: User, *, page: str | int | None = None) -> dict[str, Any]:
+    """The learner's case section of /progress/, in the same few queries at any history.
+
+    Totals are counted by the database in one query; the chart and competency averages use
+    the last RECENT_FINISHED finished attempts; the attempts table is paginated. A learner
+    with no case attempt costs the one counting query, one with a history three.
+    """
+    attempts = Attempt.objects.filter(user=user)
+    scored = Q(stage=Stage.DEBRIEF, score__isnull=False)
+    totals = attempts.aggregate(
+        started=Count("pk"),
+        finished=Count("pk", filter=scored),
+        average=Avg("score", filter=scored),
+        spent=Sum(
+            ExpressionWrapper(
+                Coalesce("finished_at", "last_activity_at") - F("started_at"),
+                output_field=DurationField(),
+            )
+        ),
     )
-    finished = [(a, a.score) for a in attempts if a.stage == Stage.DEBRIEF and a.score is not None]
+    recent = (
+        list(
+            attempts.filter(scored)
+            .select_related("case")
+            .only("id", "score", "score_breakdown", "finished_at", "case__title")
+            .order_by("-finished_at", "-id")[:RECENT_FINISHED]
+        )[::-1]
+        if totals["finished"]
+        else []
+    )
     by_competency: dict[str, list[float]] = {}
-    for attempt, _ in finished:
+    for attempt in recent:
         for competency in attempt.score_breakdown.get("competencies", []):
             by_competency.setdefault(competency["label"], []).append(competency["score"])
-    time_spent = sum(
-        ((a.finished_at or a.last_activity_at) - a.started_at for a in attempts), timedelta()
+    paginator = Paginator(
+        attempts.select_related("case")
+        .only("id", "stage", "score", "started_at", "case__title", "case__slug")
+        .order_by("-started_at", "-id"),
+        CASE_ROWS_PER_PAGE,
     )
+    # The aggregate has counted them: the paginator need not count them again.
+    paginator.count = totals["started"]
+    listed = paginator.get_page(page)
+    spent: timedelta = totals["spent"] or timedelta()
     return {
         "case_progress": {
-            "attempts": list(reversed(attempts)),
-            "started": len(attempts),
-            "finished": len(finished),
-            "average_score": round(sum(score for _, score in finished) / len(finished), 1)
-            if finished
-            else None,
-            "minutes_spent": round(time_spent.total_seconds() / 60),
+            "attempts": listed,
+            "started": totals["started"],
+            "finished": totals["finished"],
+            "average_score": None if totals["average"] is None else round(totals["average"], 1),
+            "minutes_spent": round(spent.total_seconds() / 60),
+            "recent_finished": len(recent),
             "competencies": [
                 {"label": label, "percent": round(100 * sum(scores) / len(scores))}
                 for label, scores in by_competency.items()
             ],
             "chart": charts.score_chart(
-                [(a.finished_at, score, a.case.title) for a, score in finished]
+                [(a.finished_at, cast(float, a.score), a.case.title) for a in recent]
             ),
         }
     }

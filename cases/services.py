@@ -20,9 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import scoring, selectors
+from cases.checklist import publish_problems
 from cases.cohorts import COHORT_PATIENTS, CohortComparison, cohort_compare
-from cases.content import CaseContent, case_snapshot, publish_problems
-from cases.errors import AttemptConflict, AttemptError
+from cases.content import CaseContent, case_snapshot
+from cases.errors import AttemptConflict, AttemptError, PublishRefused
 from cases.models import (
     Attempt,
     Case,
@@ -76,11 +77,12 @@ def new_seed() -> int:
 
 @transaction.atomic
 def case_publish(*, case: Case) -> CaseVersion:
-    """Freeze the case's current content as a new version that new attempts will play."""
-    snapshot = case_snapshot(case)
-    problems = publish_problems(snapshot)
+    """Freeze the case's current content as a new version that new attempts will play;
+    refused with every problem of the publish checklist while it has any."""
+    problems = publish_problems(case)
     if problems:
-        raise AttemptError(" ".join(problems))
+        raise PublishRefused(problems)
+    snapshot = case_snapshot(case)
     latest = case.versions.order_by("-number").first()
     number = case.version if latest is None else max(case.version, latest.number + 1)
     version = CaseVersion.objects.create(case=case, number=number, snapshot=snapshot)
@@ -95,10 +97,10 @@ def case_version_current(*, case: Case) -> CaseVersion:
     version = case.versions.filter(number=case.version).first()
     if version is not None:
         return version
-    snapshot = case_snapshot(case)
-    problems = publish_problems(snapshot)
+    problems = publish_problems(case)
     if problems:
-        raise AttemptError(f"This case cannot be played yet: {' '.join(problems)}")
+        raise AttemptError(f"This case cannot be played yet: {' '.join(str(p) for p in problems)}")
+    snapshot = case_snapshot(case)
     version, _ = CaseVersion.objects.get_or_create(
         case=case, number=case.version, defaults={"snapshot": snapshot}
     )

@@ -86,7 +86,7 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One page for both kinds of practice; each app supplies its own section's context."""
     context: dict[str, object] = {}
     context.update(quiz_progress(request.user, other_tallies=interpretation_tallies(request.user)))
-    context.update(case_progress(request.user))
+    context.update(case_progress(request.user, page=request.GET.get("cases_page")))
     return render(request, "edu_site/progress.html", context)
 
 

@@ -62,6 +62,20 @@ def _words(text: str) -> set[str]:
     return {word for word in _WORD.findall(text.lower()) if len(word) >= 4}
 
 
+def has_vignette(stem: str) -> bool:
+    """Whether the stem presents a patient (an age such as "58-year-old", or a patient, man,
+    woman, child...): the definition the no-vignette check and the bank's tests share."""
+    return bool(_VIGNETTE.search(stem))
+
+
+def key_is_longest(options: Sequence[CheckedOption]) -> bool:
+    """Whether a key is at least as long as every distractor: the cue a test-wise learner
+    follows when unsure. A tie counts, since the learner cannot tell the two apart either."""
+    keys = [len(option.text) for option in options if option.is_correct]
+    distractors = [len(option.text) for option in options if not option.is_correct]
+    return bool(keys and distractors) and max(keys) >= max(distractors)
+
+
 def question_warnings(
     *, kind: str, stem: str, difficulty: int, options: Sequence[CheckedOption]
 ) -> list[Warning]:
@@ -126,7 +140,7 @@ def question_warnings(
                     "a clang cue.",
                 )
             )
-    if difficulty >= APPLICATION_DIFFICULTY and not _VIGNETTE.search(stem):
+    if difficulty >= APPLICATION_DIFFICULTY and not has_vignette(stem):
         warnings.append(
             Warning(
                 "no-vignette",

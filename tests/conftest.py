@@ -55,6 +55,18 @@ SHIPPED_CASE_FIXTURES = [
 ]
 
 
+SHIPPED_BANK_FIXTURES = [
+    settings.BASE_DIR / "fixtures" / "10_topics.json",
+    *sorted((settings.BASE_DIR / "fixtures").glob("5?_*.json")),
+]
+"""The question bank and its quizzes: files 50-59, in the name order seed_demo loads them."""
+
+
+def shipped_bank_load() -> None:
+    """Load the shipped question bank, its topics and its quizzes."""
+    call_command("loaddata", *map(str, SHIPPED_BANK_FIXTURES), verbosity=0)
+
+
 def shipped_case_load() -> Case:
     """Load the shipped typical-COP case with the catalogs and topics it refers to."""
     call_command("loaddata", *map(str, SHIPPED_CASE_FIXTURES), verbosity=0)

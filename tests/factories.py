@@ -118,6 +118,7 @@ from cases.models import (  # noqa: E402
     Case,
     CaseDiagnosis,
     CaseResult,
+    CaseResultValue,
     CaseTherapy,
     Diagnosis,
     InterpretationOption,
@@ -273,6 +274,58 @@ class CaseFactory(factory.django.DjangoModelFactory):
             explanation="Six months.",
             source="NEJM",
         )
+
+
+class CaseResultFactory(factory.django.DjangoModelFactory):
+    """A result of a case; pass `values=[{...}, ...]` for its structured values."""
+
+    class Meta:
+        model = CaseResult
+        skip_postgeneration_save = True
+
+    case = factory.SubFactory(CaseFactory)
+    investigation = factory.SubFactory(InvestigationFactory)
+    report = "Within reference ranges."
+    appropriateness = "recommended"
+    rationale = "Part of the work-up."
+    source = "NEJM"
+
+    @factory.post_generation
+    def values(result, create: bool, extracted: Sequence[dict] | None, **kwargs: object) -> None:
+        for position, fields in enumerate(extracted or [], start=1):
+            CaseResultValue.objects.create(result=result, position=position, **fields)
+
+
+class InterpretationQuestionFactory(factory.django.DjangoModelFactory):
+    """A single-answer question on a result of its case, with one right and one wrong
+    option; pass `options=[(text, correct), ...]` for others (an empty list for none)."""
+
+    class Meta:
+        model = InterpretationQuestion
+        skip_postgeneration_save = True
+
+    result = factory.SubFactory(CaseResultFactory)
+    case = factory.LazyAttribute(lambda q: q.result.case)
+    key = factory.Sequence(lambda n: f"q-{n}")
+    prompt = "What does this show?"
+    source = "NEJM"
+
+    @factory.post_generation
+    def options(
+        question, create: bool, extracted: Sequence[tuple[str, bool]] | None, **kwargs: object
+    ) -> None:
+        choices = [("The right reading", True), ("A wrong reading", False)]
+        for position, (text, correct) in enumerate(
+            choices if extracted is None else extracted, start=1
+        ):
+            InterpretationOption.objects.create(
+                question=question,
+                key=f"option-{position}",
+                text=text,
+                correct=correct,
+                explanation="Because.",
+                position=position,
+            )
 
 
 # --- classes ---

@@ -1,5 +1,7 @@
 """My progress joins both kinds of practice: quizzes and cases."""
 
+import re
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
@@ -8,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services as case_services
+from cases.models import Attempt as CaseAttempt
 from cases.models import Case, Stage
 from quizzes import services as quiz_services
 from quizzes.models import Topic
-from tests.cases.conftest import play_to
+from tests.cases.conftest import finish, play_to
 from tests.factories import QuizFactory
 from tests.quizzes.conftest import (
     choice_ids,
@@ -112,3 +115,67 @@ def test_score_over_time_is_a_chart_per_kind_of_quiz_with_a_table_beside_it(
     assert "marks -6 of 3" in table
     assert "-200%" not in page
     assert "style=" not in page.split('id="progress-quizzes"', 1)[1]
+
+
+def case_rows(page: str) -> list[str]:
+    return re.findall(r'<a href="/cases/attempts/(\d+)/">', page)
+
+
+def test_case_attempts_are_listed_ten_a_page_newest_first_and_counted_in_full(
+    learner_client, learner, shipped_case
+):
+    first = case_services.attempt_start(user=learner, case=shipped_case)
+    fields = {f.attname: getattr(first, f.attname) for f in CaseAttempt._meta.concrete_fields}
+    CaseAttempt.objects.bulk_create(
+        CaseAttempt(**{**fields, "id": None, "started_at": first.started_at + timedelta(hours=n)})
+        for n in range(1, 25)
+    )
+    newest = CaseAttempt.objects.filter(user=learner).latest("started_at")
+
+    pages = [
+        learner_client.get(reverse("progress"), {"cases_page": number}).text for number in (1, 2, 3)
+    ]
+
+    assert "Attempts started: <strong>25</strong>" in pages[0]
+    assert [len(case_rows(page)) for page in pages] == [10, 10, 5]
+    assert case_rows(pages[0])[0] == str(newest.pk)
+    assert "Older attempts" in pages[0]
+    assert "Older attempts" not in pages[2]
+    assert "Newer attempts" in pages[2]
+
+
+def clone_attempts(attempt: CaseAttempt, count: int) -> None:
+    """``count`` copies of ``attempt``, an hour apart after it, as a long history would have."""
+    fields = {f.attname: getattr(attempt, f.attname) for f in CaseAttempt._meta.concrete_fields}
+    later = [timedelta(hours=n) for n in range(1, count + 1)]
+    CaseAttempt.objects.bulk_create(
+        CaseAttempt(
+            **{
+                **fields,
+                "id": None,
+                "started_at": attempt.started_at + gap,
+                "finished_at": attempt.finished_at and attempt.finished_at + gap,
+            }
+        )
+        for gap in later
+    )
+
+
+def test_a_long_case_history_costs_the_same_queries_and_charts_the_last_twenty(
+    learner_client, learner, shipped_case
+):
+    finished = finish(
+        play_to(case_services.attempt_start(user=learner, case=shipped_case), Stage.OUTCOME)
+    )
+    clone_attempts(finished, 2)
+    with CaptureQueriesContext(connection) as short_history:
+        learner_client.get(reverse("progress"))
+    clone_attempts(finished, 60)
+
+    with CaptureQueriesContext(connection) as long_history:
+        page = learner_client.get(reverse("progress")).text
+
+    assert len(long_history) == len(short_history)
+    assert "finished: <strong>63</strong>" in page
+    assert "(your last 20 finished cases)" in page
+    assert len(case_rows(page)) == 10

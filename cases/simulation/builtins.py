@@ -92,11 +92,13 @@ class Profile:
     extent: Extent = Extent.MULTIFOCAL
     patterns: tuple[tuple[ImagingPattern, float], ...] = AIRSPACE_MIX
     secondary_cause: SecondaryCause | None = None
+    male_share: float = MALE_SHARE
+    """Share of men; 0 for a disease of women only (OP after radiotherapy for breast cancer)."""
 
     def sample(self, seed: int) -> Patient:
         rng = np.random.default_rng([PROFILE_STREAM, seed])
         uniforms = iter(rng.random(3 + len(self.ranges)).tolist())
-        sex = Sex.MALE if next(uniforms) < MALE_SHARE else Sex.FEMALE
+        sex = Sex.MALE if next(uniforms) < self.male_share else Sex.FEMALE
         height = _between(next(uniforms), HEIGHT_CM[sex])
         pattern = _weighted_choice(next(uniforms), self.patterns)
         values = {name: _between(next(uniforms), bounds) for name, bounds in self.ranges.items()}
@@ -207,6 +209,15 @@ PROFILES: dict[str, Profile] = {
             Disease.SECONDARY_OP,
             TYPICAL_RANGES,
             secondary_cause=SecondaryCause.DRUG,
+        ),
+        Profile(
+            "radiation-op",
+            "Secondary OP after radiotherapy for breast cancer (NEJM Table 1, GARD), in women; "
+            "the radiotherapy is over, so there is no cause left to remove.",
+            Disease.SECONDARY_OP,
+            TYPICAL_RANGES,
+            secondary_cause=SecondaryCause.RADIATION,
+            male_share=0.0,
         ),
         Profile(
             "community-acquired-pneumonia",

@@ -62,7 +62,10 @@ class DiseaseBehaviour:
 class CauseBehaviour:
     """What removes a secondary OP's cause, and whether the cause itself can kill."""
 
-    removed_by: Action
+    removed_by: Action | None
+    """The order that removes the cause; None when the cause is already over when the patient
+    presents (a finished course of radiotherapy): no order removes it, and, being over, it
+    does not keep the disease relapsing the way a drug still taken does."""
     death_rate_parameter: str | None
     """Parameters field with the death hazard of the illness behind the OP (NEJM: deaths in
     secondary OP come from the underlying illness); None when the cause is no illness of its
@@ -128,7 +131,13 @@ CAUSES: dict[SecondaryCause, CauseBehaviour] = {
     SecondaryCause.CONNECTIVE_TISSUE_DISEASE: CauseBehaviour(
         Action.IMMUNOSUPPRESSANT, "secondary_op_death_rate_per_day"
     ),
+    SecondaryCause.RADIATION: CauseBehaviour(None, None),
 }
+"""Radiation: NEJM Table 1 and GARD name radiotherapy for breast cancer as a cause of secondary
+OP and say nothing more about it, so its OP behaves as the secondary-OP row (steroid-responsive,
+relapsing, not self-limiting, with the same §15 rates) with no cause to remove, and no deaths
+from the cause: the sources give no death rate for the treated cancer behind it. Both choices
+are ours, made so that the §15 rows and §16 rows 7 and 21 hold for it."""
 
 
 def disease_behaviour(disease: Disease) -> DiseaseBehaviour:

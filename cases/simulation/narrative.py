@@ -231,8 +231,19 @@ DEATH_FROM_CAUSE: dict[SecondaryCause, str | None] = {
         "The patient dies of the connective-tissue disease behind the lung disease; deaths "
         "in secondary organizing pneumonia mostly come from the underlying illness."
     ),
+    SecondaryCause.RADIATION: None,
 }
 """The death the illness behind a secondary OP causes (None: the cause is no illness)."""
+TRIGGER_REMOVED = " The trigger was removed, so this is the disease's own course."
+CAUSE_GONE_ON_RELAPSE: dict[SecondaryCause, str] = {
+    SecondaryCause.DRUG: TRIGGER_REMOVED,
+    SecondaryCause.INFECTION: TRIGGER_REMOVED,
+    SecondaryCause.CONNECTIVE_TISSUE_DISEASE: TRIGGER_REMOVED,
+    SecondaryCause.RADIATION: " No trigger is still acting, so this is the disease's own course.",
+}
+"""What a relapse sentence adds about a secondary OP's cause once it no longer acts: removed by
+the plan, or (radiotherapy) over before the patient presented. Neither names the cause, so the
+sentence gives away nothing the debrief should reveal."""
 
 
 CLEARING: tuple[Narration, Narration] = (
@@ -313,8 +324,19 @@ def _death_text(happening: Happening, patient: Patient) -> str:
     return text
 
 
+def _cause_gone(patient: Patient) -> str:
+    """The relapse sentence's note on a cause that no longer acts; empty without a cause."""
+    if patient.secondary_cause is None:
+        return TRIGGER_REMOVED if behaviour_for(patient).removable_cause is not None else ""
+    try:
+        return CAUSE_GONE_ON_RELAPSE[patient.secondary_cause]
+    except KeyError:
+        raise ValueError(
+            f"no relapse narration is defined for cause {patient.secondary_cause!r}"
+        ) from None
+
+
 def _relapse(occurrence: Occurrence, patient: Patient, params: Parameters) -> Narration:
-    has_cause = behaviour_for(patient).removable_cause is not None
     if occurrence.cause_present:
         return (
             EventKind.RELAPSE,
@@ -322,7 +344,7 @@ def _relapse(occurrence: Occurrence, patient: Patient, params: Parameters) -> Na
             "long as it remains, the disease tends to recur.",
             Source.SUM_DX,
         )
-    cause = " The trigger was removed, so this is the disease's own course." if has_cause else ""
+    cause = _cause_gone(patient)
     dose = occurrence.steroid_mg
     if occurrence.days_off_treatment is not None:
         since = how_long(occurrence.days_off_treatment)

@@ -42,6 +42,8 @@ class SecondaryCause(StrEnum):
     DRUG = "drug"
     CONNECTIVE_TISSUE_DISEASE = "connective_tissue_disease"
     INFECTION = "infection"
+    RADIATION = "radiation"
+    """Radiotherapy for breast cancer (NEJM Table 1, GARD): a finished course, nothing to stop."""
 
 
 class Extent(StrEnum):

@@ -38,7 +38,9 @@ CAUSE_PLANS: dict[SecondaryCause, Plan] = {
         Order("mycophenolate", CTD_MYCOPHENOLATE_MG, DoseUnit.MG_PER_DAY, 0, CTD_TREATMENT_DAYS),
         "prednisone-and-mycophenolate",
     ),
+    SecondaryCause.RADIATION: PLANS["prednisone-standard"],
 }
+"""The radiotherapy behind a radiation OP is already over: nothing to stop, steroids alone."""
 
 
 def _mild_cop(patient: Patient) -> Plan:

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cases import services
-from cases.content import case_snapshot, publish_problems
+from cases.checklist import publish_problems
+from cases.content import case_snapshot
 from cases.models import Attempt, Case, Investigation, Stage
 from tests.cases.conftest import play_to
 from tests.factories import UserFactory
@@ -155,7 +156,7 @@ def test_the_shipped_case_loads_with_seed_demo_and_is_playable():
     case = Case.objects.get(slug="cough-after-antibiotics")
     case.full_clean()
     snapshot = case_snapshot(case)
-    assert publish_problems(snapshot) == []
+    assert publish_problems(case) == []
     assert len(snapshot["investigations"]) == Investigation.objects.count()
     assert all(q["options"] for q in snapshot["questions"])
     assert all(i["source"] for i in snapshot["investigations"] if i["appropriateness"] != "neutral")

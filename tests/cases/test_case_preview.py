@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from cases.content import case_snapshot, publish_problems
+from cases.checklist import publish_problems
 from cases.models import Case, ManagementRule
 
 pytestmark = pytest.mark.django_db
@@ -100,9 +100,11 @@ def test_a_rule_without_its_agents_is_refused_when_saved(shipped_case):
 def test_publishing_names_a_rule_that_lacks_its_number_instead_of_failing_later(shipped_case):
     ManagementRule.objects.filter(case=shipped_case, kind="course_days_at_most").update(high=None)
 
-    problems = publish_problems(case_snapshot(shipped_case))
+    problems = publish_problems(shipped_case)
 
-    assert "The management rule 'course_days_at_most' lacks high." in problems
+    assert [(p.row, p.field) for p in problems] == [
+        ("Management rule 6 ('Steroid course lasts at most high days')", "high")
+    ]
 
 
 def test_a_model_plan_the_engine_refuses_is_refused_when_saved(shipped_case):

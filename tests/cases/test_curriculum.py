@@ -23,7 +23,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from cases.content import case_snapshot, publish_problems
+from cases.checklist import publish_problems
 from cases.curriculum import case_figures, wrong_plans
 from cases.models import Case
 from cases.simulation import Disease
@@ -87,7 +87,7 @@ def test_the_case_publishes_and_its_engine_content_is_valid(shipped_content, slu
         parameter.full_clean()
 
     assert case.status == Case.Status.PUBLISHED
-    assert publish_problems(case_snapshot(case)) == []
+    assert publish_problems(case) == []
 
 
 @pytest.mark.django_db

@@ -440,6 +440,6 @@ def test_publishing_refuses_a_case_that_cannot_be_played(learner):
     case = CaseFactory()
     case.diagnoses.filter(role="target").delete()
 
-    with pytest.raises(AttemptError, match="Exactly one case diagnosis"):
+    with pytest.raises(AttemptError, match="Give one diagnosis the role 'The diagnosis'"):
         services.case_publish(case=case)
     assert not case.versions.exists()

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -19,19 +18,18 @@ from cases import services as case_services
 from cases.models import Stage
 from quizzes.models import Choice
 from tests.cases.conftest import KEY_TESTS, finish, play_to
-from tests.conftest import shipped_case_load
+from tests.conftest import shipped_bank_load, shipped_case_load
 from tests.factories import TEST_PASSWORD, UserFactory
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
-QUIZ_FIXTURES = [settings.BASE_DIR / "fixtures" / name for name in ("50_quiz_bank.json",)]
 MAX_TABS = 3
 
 
 @pytest.fixture
 def student(page: Page, transactional_db):
     case = shipped_case_load()
-    call_command("loaddata", *map(str, QUIZ_FIXTURES), verbosity=0)
+    shipped_bank_load()
     user = UserFactory(username="noor")
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("noor")

@@ -4,22 +4,18 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from quizzes import services
 from quizzes.models import Quiz
+from tests.conftest import shipped_bank_load
 from tests.factories import TEST_PASSWORD, UserFactory
-
-TOPICS = settings.BASE_DIR / "fixtures" / "10_topics.json"
-BANK = settings.BASE_DIR / "fixtures" / "50_quiz_bank.json"
 
 
 @pytest.fixture
 def learner_in_browser(page, transactional_db):
-    call_command("loaddata", str(TOPICS), str(BANK), verbosity=0)
+    shipped_bank_load()
     learner = UserFactory(username="ada")
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("ada")

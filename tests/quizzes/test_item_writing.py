@@ -1,14 +1,19 @@
 """Item-writing checks warn about flaws that cue test-wise learners; they never block."""
 
 import io
+import re
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
-from quizzes.item_writing import CheckedOption, question_warnings
-
-BANK = [settings.BASE_DIR / "fixtures" / n for n in ("10_topics.json", "50_quiz_bank.json")]
+from quizzes.item_writing import (
+    CHECKS,
+    CheckedOption,
+    has_vignette,
+    key_is_longest,
+    question_warnings,
+)
+from tests.conftest import shipped_bank_load
 
 
 def codes(stem: str, *options: tuple[str, bool], kind: str = "single", difficulty: int = 1):
@@ -66,20 +71,28 @@ def test_an_application_item_needs_a_vignette():
     assert codes("A 50-year-old man coughs. Which test next?", *options, difficulty=2) == []
 
 
+def test_a_vignette_is_a_patient_or_an_age_in_the_stem():
+    assert has_vignette("A 58-year-old woman has a cough. Which test next?")
+    assert has_vignette("Which patient most likely has organizing pneumonia?")
+    assert not has_vignette("Which CT sign is relatively specific for organizing pneumonia?")
+
+
+def test_a_key_as_long_as_the_longest_distractor_counts_as_the_longest_option():
+    def longest(*options: tuple[str, bool]) -> bool:
+        return key_is_longest([CheckedOption(text, right) for text, right in options])
+
+    assert longest(("Chest CT", True), ("Biopsy", False), ("Spirometry", False)) is False
+    assert longest(("Chest CT", True), ("Biopsy", False), ("Sputum", False)) is True
+    assert longest(("Chest CT", True), ("Bronchos", False)) is True
+
+
 @pytest.mark.django_db
-def test_the_report_runs_on_the_shipped_bank():
-    call_command("loaddata", *map(str, BANK), verbosity=0)
+def test_the_report_on_the_shipped_bank_finds_no_warning():
+    shipped_bank_load()
     out = io.StringIO()
 
     call_command("questions_report", stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert lines[0] == "29 questions checked, 27 with at least one warning"
-    assert lines[1:] == [
-        "  16  Key much longer than the distractors",
-        "  10  Absolute words in distractors",
-        '   0  "All/none of the above"',
-        "   0  Stem is not a question",
-        "   3  Stem words repeated only in the key",
-        "  17  Application item without a vignette",
-    ]
+    assert re.fullmatch(r"\d+ questions checked, 0 with at least one warning", lines[0])
+    assert [line.split()[0] for line in lines[1:]] == ["0"] * len(CHECKS)

@@ -1,52 +1,106 @@
-"""The question bank that seed_demo ships: enough cited questions and the two quizzes."""
+"""The question bank that seed_demo ships: its size, coverage, citations and item quality."""
+
+import re
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
+from cases.simulation.sources import CITATIONS, Source
+from quizzes import item_writing
 from quizzes.models import Choice, Question, Quiz, Topic
+from tests.conftest import shipped_bank_load
 
 pytestmark = pytest.mark.django_db
 
-TOPICS = settings.BASE_DIR / "fixtures" / "10_topics.json"
-BANK = settings.BASE_DIR / "fixtures" / "50_quiz_bank.json"
-CITATIONS = {
-    "Clinical summary: COP vs secondary OP (2025)",
-    "MSD Manual Professional: Cryptogenic Organizing Pneumonia (2025)",
-    "GARD: Cryptogenic organizing pneumonia (2020)",
-    "Clinical summary: management of COP (2025)",
-    "King & Lee, N Engl J Med 2022",
+MIN_QUESTIONS = 29
+MIN_VIGNETTE_SHARE = 0.60
+MAX_KEY_LONGEST_SHARE = 1 / 3
+LABEL = re.compile(r"\b(" + "|".join(re.escape(source.value) for source in Source) + r")\b")
+DISAGREEMENTS = {
+    "op-q9": {Source.NEJM, Source.MSD, Source.SUM_DX},  # how often a pleural effusion occurs
+    "op-q18": {Source.NEJM, Source.SUM_MX},  # 2-4 or 4-8 weeks at the full dose
+    "op-q20": {Source.NEJM, Source.SUM_MX},  # 48 hours, or 24-72 hours and up to 10 days
+    "op-q22": {Source.NEJM, Source.SUM_MX},  # clarithromycin: an alternative, or weaker
+    "op-q24": {Source.NEJM, Source.MSD, Source.SUM_DX, Source.SUM_MX},  # relapse rates
 }
+"""Questions that teach a disagreement between sources, with the sources each must cite."""
 
 
 @pytest.fixture
 def bank():
-    call_command("loaddata", str(TOPICS), str(BANK), verbosity=0)
+    shipped_bank_load()
+    return list(
+        Question.objects.filter(status=Question.Status.READY).prefetch_related("choices", "topics")
+    )
 
 
-def test_the_bank_has_at_least_twenty_published_questions_each_cited(bank):
-    questions = Question.objects.filter(status="ready")
-
-    assert questions.count() >= 20
-    for question in questions:
-        assert question.reference_list(), question.pk
-        assert set(question.reference_list()) <= CITATIONS, question.pk
-        assert question.topics.exists(), question.pk
+def checked(question: Question) -> list[item_writing.CheckedOption]:
+    return [item_writing.CheckedOption(c.text, c.is_correct) for c in question.choices.all()]
 
 
-def test_every_option_is_explained_and_every_question_has_a_right_answer(bank):
-    assert not Choice.objects.filter(explanation="").exists()
-    for question in Question.objects.prefetch_related("choices"):
+def test_the_bank_has_enough_ready_questions(bank):
+    assert len(bank) >= MIN_QUESTIONS
+
+
+def test_most_questions_are_built_on_a_clinical_vignette(bank):
+    with_vignette = [question for question in bank if item_writing.has_vignette(question.stem)]
+
+    assert len(with_vignette) / len(bank) >= MIN_VIGNETTE_SHARE
+
+
+def test_the_key_is_the_longest_option_in_at_most_a_third_of_single_best_answer_items(bank):
+    singles = [question for question in bank if question.kind == Question.Kind.SINGLE]
+    key_longest = [q for q in singles if item_writing.key_is_longest(checked(q))]
+
+    assert len(key_longest) / len(singles) <= MAX_KEY_LONGEST_SHARE
+
+
+def test_every_topic_has_questions(bank):
+    covered = {topic.pk for question in bank for topic in question.topics.all()}
+
+    for topic in Topic.objects.all():
+        assert covered & {topic.pk, *topic.children.values_list("pk", flat=True)}, topic.slug
+
+
+def test_every_option_is_explained_with_a_source_the_question_cites(bank):
+    for question in bank:
+        cited = set(question.reference_list())
+        assert cited, question.pk
+        assert cited <= set(CITATIONS.values()), question.pk
+        for choice in question.choices.all():
+            labels = LABEL.findall(choice.explanation)
+            assert labels, (question.pk, choice.text)
+            assert {CITATIONS[Source(label)] for label in labels} <= cited, (question.pk, labels)
+
+
+def test_every_question_has_the_right_number_of_keys(bank):
+    for question in bank:
         right = [choice for choice in question.choices.all() if choice.is_correct]
-        expected_right = len(right) if question.kind == "multiple" else 1
+        expected_right = len(right) if question.kind == Question.Kind.MULTIPLE else 1
         assert len(right) == expected_right >= 1, question.pk
 
 
-def test_the_sources_disagreements_are_taught(bank):
-    stems = " ".join(Question.objects.values_list("stem", flat=True)).lower()
-    assert "relapse" in stems
-    assert "pleural effusion" in stems
-    assert "initial full dose" in stems
+def test_no_item_writing_warning_is_left_in_the_bank(bank):
+    assert {q.pk: [w.code for w in q.item_writing_warnings()] for q in bank} == {
+        q.pk: [] for q in bank
+    }
+
+
+def test_where_the_sources_disagree_the_question_cites_each_side(bank):
+    current = {question.family: question for question in bank}
+
+    for family, sources in DISAGREEMENTS.items():
+        expected = {CITATIONS[source] for source in sources}
+        assert expected <= set(current[family].reference_list()), family
+
+
+def test_the_first_29_questions_keep_their_keys_and_answers_stay_with_version_1(bank):
+    originals = Question.objects.filter(pk__lte=29)
+
+    assert originals.count() == 29
+    for original in originals:
+        if original.status == Question.Status.RETIRED:
+            assert original.next_version.status == Question.Status.READY, original.pk
+            assert original.next_version.family == original.family == f"op-q{original.pk}"
 
 
 def test_topics_are_nested(bank):
@@ -59,13 +113,13 @@ def test_one_tutor_quiz_and_one_timed_exam_are_published(bank):
 
     assert (tutor.mode, tutor.is_timed, tutor.is_published) == ("tutor", False, True)
     assert (exam.mode, exam.time_limit_minutes, exam.is_published) == ("exam", 20, True)
-    assert tutor.questions.count() >= 10
-    assert exam.questions.count() >= 10
+    assert tutor.questions.filter(status=Question.Status.READY).count() >= 10
+    assert exam.questions.filter(status=Question.Status.READY).count() >= 10
 
 
 def test_loading_the_bank_again_updates_rather_than_duplicates(bank):
     counts = (Question.objects.count(), Choice.objects.count(), Quiz.objects.count())
 
-    call_command("loaddata", str(TOPICS), str(BANK), verbosity=0)
+    shipped_bank_load()
 
     assert (Question.objects.count(), Choice.objects.count(), Quiz.objects.count()) == counts

@@ -312,6 +312,22 @@ def test_row_21_no_event_follows_death_and_every_death_is_the_patients_own(profi
                 assert events[-1].text in allowed_deaths(patient)
 
 
+# --- radiation: a secondary OP whose cause is already over --------------------------------------
+
+
+def test_radiation_op_responds_to_steroids_and_relapses_like_cop_with_nothing_to_stop():
+    """Radiotherapy for breast cancer (NEJM Table 1, GARD) is finished before the OP shows:
+    steroids treat it, it relapses at the §15 rates, and no order removes a cause."""
+    standard = cohort("radiation-op", STANDARD)
+    assert standard.improved_by_day_10 >= 0.95
+    assert 0.13 <= standard.relapse_1y <= 0.35
+    assert cohort("radiation-op", "prednisone-short").relapse_1y >= 1.5 * standard.relapse_1y
+    assert cohort("radiation-op", "prednisone-standard-and-stop-drug") == standard
+    patient = get_profile("radiation-op").sample(1)
+    assert patient.sex is Sex.FEMALE
+    assert [order.agent for order in recommended_plan(patient).orders] == ["prednisone"]
+
+
 # --- nothing falls back silently ---------------------------------------------------------------
 
 

@@ -56,3 +56,17 @@ def test_a_secondary_relapse_says_whether_its_trigger_is_still_there():
         if event.kind is EventKind.RELAPSE
     ]
     assert any("trigger is still present" in text for text in relapses)
+
+
+def test_a_radiation_relapse_says_no_trigger_acts_and_never_names_the_radiotherapy():
+    profile, plan = get_profile("radiation-op"), get_plan("prednisone-short")
+    texts = [
+        event.text
+        for seed in range(40)
+        for event in simulate(profile.sample(seed), plan, seed).events
+        if event.kind is not EventKind.DEATH
+    ]
+    relapses = [text for text in texts if "relapse" in text]
+    assert relapses
+    assert all("No trigger is still acting" in text for text in relapses)
+    assert not any("radi" in text.lower() or "still present" in text for text in texts)
