@@ -272,11 +272,14 @@ def score_chart(points: list[tuple[datetime | None, float, str]]) -> Chart | Non
 
 
 COHORT_MEASURES = (
+    ("ill_day_10", "are still ill on day 10"),
     ("relapsed", "relapse within five years"),
     ("died", "die within five years"),
     ("steroid_harm", "have a steroid harm"),
+    ("serious_adverse", "have a serious adverse event"),
     ("persistent_1y", "are still ill a year on"),
 )
+"""Each count the chart draws; one a stored comparison did not make (None) is left out."""
 BAR_LEFT = 250
 BAR_ROW = 22
 
@@ -286,7 +289,12 @@ def cohort_chart(comparison: CohortComparison) -> Chart:
     patients = comparison.patients
     right = WIDTH - RIGHT
     bars = []
-    for index, (name, words) in enumerate(COHORT_MEASURES):
+    measures = [
+        (name, words)
+        for name, words in COHORT_MEASURES
+        if getattr(comparison.yours, name) is not None
+    ]
+    for index, (name, words) in enumerate(measures):
         for offset, (arm, css, who) in enumerate(
             (
                 (comparison.yours, "bar-yours", "your plan"),
@@ -312,7 +320,7 @@ def cohort_chart(comparison: CohortComparison) -> Chart:
             "yours": getattr(comparison.yours, name),
             "model": getattr(comparison.model, name),
         }
-        for name, words in COHORT_MEASURES
+        for name, words in measures
     ]
     return Chart(
         title=f"{patients} patients like this one under each plan",
@@ -322,7 +330,7 @@ def cohort_chart(comparison: CohortComparison) -> Chart:
             for row in rows
         )
         + ". The table that follows lists the same counts.",
-        height=TOP + len(COHORT_MEASURES) * 3 * BAR_ROW,
+        height=TOP + len(measures) * 3 * BAR_ROW,
         plot_left=BAR_LEFT,
         bars=bars,
         rows=rows,

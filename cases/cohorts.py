@@ -9,24 +9,35 @@ seed (common random numbers), and compares counts. The cohort is built by the ca
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from cases.simulation import HORIZON_DAYS, Parameters, Patient, Plan, PlanRevision
-from cases.simulation.model import STEROID_HARMS, Course, Happening, Phase, RandomDraws, run_course
-from cases.simulation.timeline import schedule_for
+from cases.simulation import (
+    HORIZON_DAYS,
+    Parameters,
+    Patient,
+    PatientOutcome,
+    Plan,
+    patient_outcome,
+)
 
 COHORT_PATIENTS = 200
 """Patients per comparison: the issue asks for at least 200, and 200 keeps a debrief's two
 cohorts within its one-second budget (bench/bench_debrief.py)."""
 FIRST_YEAR_DAY = 365.0
+RESPONSE_DAY = 10.0
+"""NEJM: on adequate treatment improvement rarely takes more than 10 days."""
 
 
 @dataclass(frozen=True)
 class ArmOutcome:
-    """What happened to the cohort under one plan, as counts of patients (each once)."""
+    """What happened to the cohort under one plan, as counts of patients (each once).
+
+    The counts added after attempts first kept a comparison (``serious_adverse``,
+    ``ill_day_10``) are None in a comparison stored before them; the debrief then leaves
+    them out rather than show a count nobody made.
+    """
 
     patients: int
     relapsed: int
@@ -46,6 +57,12 @@ class ArmOutcome:
     active_days: float
     """Mean days with active disease in five years; every day after a death counts too, so
     a plan cannot look better by letting the patient die."""
+    serious_adverse: int | None = None
+    """At least one serious adverse event: a harm of a non-steroid agent (marrow suppression,
+    liver injury, bladder bleeding) or a serious infection other than Pneumocystis."""
+    ill_day_10: int | None = None
+    """Disease still active on day 10, or dead by then: a plan too weak to bring the disease
+    under control leaves it smouldering (NEJM: improvement rarely takes more than 10 days)."""
 
     def share(self, name: str) -> float:
         return getattr(self, name) / self.patients
@@ -71,45 +88,31 @@ class CohortComparison:
         return cls(tuple(data["seeds"]), ArmOutcome(**data["yours"]), ArmOutcome(**data["model"]))
 
 
-def course_of(patient: Patient, plan: Plan, seed: int, params: Parameters) -> Course:
-    """The engine's raw course: the same run as a timeline, without sentences and series."""
-    segments = schedule_for(patient, (PlanRevision(0, plan),), params)
-    return run_course(patient, segments, RandomDraws.from_seed(seed), params)
+def active_days(outcome: PatientOutcome) -> float:
+    """Days with active disease before day 1825, plus every day after death."""
+    after_death = 0.0 if outcome.death_day is None else HORIZON_DAYS - outcome.death_day
+    return outcome.active_disease_days + max(0.0, after_death)
 
 
-def active_days(course: Course) -> float:
-    """Days in phase ACTIVE before day 1825, plus every day after death."""
-    total = 0.0
-    phases = [*course.phases, (float(HORIZON_DAYS), Phase.DEAD)]
-    for (start, phase), (end, _) in itertools.pairwise(phases):
-        if phase is Phase.ACTIVE:
-            total += max(0.0, min(end, HORIZON_DAYS) - start)
-    death = course.death_time
-    if death is not None:
-        total += max(0.0, HORIZON_DAYS - death)
-    return total
+def _persistent(outcome: PatientOutcome) -> bool:
+    return outcome.active_on_day_365 or outcome.dead_by(FIRST_YEAR_DAY)
 
 
-def _persistent(course: Course) -> bool:
-    return course.phase_at(FIRST_YEAR_DAY) in (Phase.ACTIVE, Phase.DEAD)
+def _smouldering(outcome: PatientOutcome) -> bool:
+    return outcome.active_on_day_10 or outcome.dead_by(RESPONSE_DAY)
 
 
-def arm_outcome(courses: Sequence[Course]) -> ArmOutcome:
-    def count(flags: Sequence[bool]) -> int:
-        return sum(flags)
-
+def arm_outcome(outcomes: Sequence[PatientOutcome]) -> ArmOutcome:
     return ArmOutcome(
-        patients=len(courses),
-        relapsed=count([c.first(Happening.RELAPSE) is not None for c in courses]),
-        died=count([c.death_time is not None for c in courses]),
-        steroid_harm=count(
-            [any(o.happening in STEROID_HARMS for o in c.occurrences) for c in courses]
-        ),
-        persistent_1y=count([_persistent(c) for c in courses]),
-        unsettled=count(
-            [_persistent(c) or c.first(Happening.RELAPSE) is not None for c in courses]
-        ),
-        active_days=round(sum(active_days(c) for c in courses) / len(courses), 1),
+        patients=len(outcomes),
+        relapsed=sum(o.relapsed for o in outcomes),
+        died=sum(o.death_day is not None for o in outcomes),
+        steroid_harm=sum(o.steroid_harm for o in outcomes),
+        persistent_1y=sum(_persistent(o) for o in outcomes),
+        unsettled=sum(_persistent(o) or o.relapsed for o in outcomes),
+        active_days=round(sum(active_days(o) for o in outcomes) / len(outcomes), 1),
+        serious_adverse=sum(o.serious_adverse_event for o in outcomes),
+        ill_day_10=sum(_smouldering(o) for o in outcomes),
     )
 
 
@@ -119,8 +122,8 @@ def cohort_compare(
     """Run both plans over the same (patient, seed) members and count what happened."""
     if not patients:
         raise ValueError("a cohort needs at least one patient")
-    yours = [course_of(patient, plan, seed, params) for patient, seed in patients]
-    model = [course_of(patient, model_plan, seed, params) for patient, seed in patients]
+    yours = [patient_outcome(patient, plan, seed, params) for patient, seed in patients]
+    model = [patient_outcome(patient, model_plan, seed, params) for patient, seed in patients]
     return CohortComparison(
         seeds=tuple(seed for _, seed in patients),
         yours=arm_outcome(yours),

@@ -511,10 +511,20 @@ def plan_rule_checks(content: CaseContent, plan: Plan, ideal_weight: float) -> l
 
 DISEASE_CONTROL_WEIGHT = 4
 RELAPSE_WEIGHT = 2
+PROMPT_RESPONSE_WEIGHT = 4
+"""As much as disease control: a start too weak to bring the disease under control (5-10
+mg/day, §16 row 3) leaves it smouldering for weeks, which the five-year mean of active days
+dilutes among the relapses every plan has; weight ours, chosen so the lesson shows."""
 ACTIVE_DAYS_SLACK = 14.0
 """Days added to both sides of the disease-control ratio, so two plans a few days apart
 both earn about full credit; ours, chosen so the lesson is visible, not a clinical figure."""
-COUNT_SLACK_SHARE = {"unsettled": 0.05, "steroid_harm": 0.05, "died": 0.02}
+COUNT_SLACK_SHARE = {
+    "unsettled": 0.05,
+    "ill_day_10": 0.05,
+    "steroid_harm": 0.05,
+    "serious_adverse": 0.02,
+    "died": 0.02,
+}
 """Share of the cohort added to both counts of a ratio, for the same reason."""
 
 
@@ -525,6 +535,11 @@ def _ratio(comparison: CohortComparison, name: str) -> float:
     return min(1.0, (model + slack) / (yours + slack))
 
 
+def _counted(comparison: CohortComparison, name: str) -> bool:
+    """Whether the comparison counted ``name`` (one stored before it was counted did not)."""
+    return getattr(comparison.yours, name) is not None
+
+
 def _cohort_words(comparison: CohortComparison, name: str, what: str) -> str:
     return (
         f"Of {comparison.patients} patients like this one, {getattr(comparison.yours, name)} "
@@ -533,10 +548,24 @@ def _cohort_words(comparison: CohortComparison, name: str, what: str) -> str:
 
 
 def outcome_management_checks(comparison: CohortComparison) -> list[Check]:
-    """How well the plan controlled the disease over many patients, not one draw."""
+    """How well the plan controlled the disease over many patients, not one draw: how
+    promptly (left out for a comparison stored before it counted that), over five years, and
+    how lastingly."""
     yours, model = comparison.yours.active_days, comparison.model.active_days
     control = min(1.0, (model + ACTIVE_DAYS_SLACK) / (yours + ACTIVE_DAYS_SLACK))
+    checks = []
+    if _counted(comparison, "ill_day_10"):
+        checks.append(
+            Check(
+                f"Prompt response, {comparison.patients} patients like this one",
+                PROMPT_RESPONSE_WEIGHT,
+                _ratio(comparison, "ill_day_10"),
+                _cohort_words(comparison, "ill_day_10", "were still ill (or had died) on day 10")
+                + " On adequate treatment improvement rarely takes more than 10 days (NEJM).",
+            )
+        )
     return [
+        *checks,
         Check(
             f"Disease controlled, {comparison.patients} patients like this one",
             DISEASE_CONTROL_WEIGHT,
@@ -576,8 +605,10 @@ def cytotoxic_check(plan: Plan, model_plan: Plan) -> Check:
 
 
 def outcome_safety_checks(comparison: CohortComparison) -> list[Check]:
-    """Harms and deaths over the same cohort under both plans."""
-    return [
+    """Harms and deaths over the same cohort under both plans: the steroid's own harms, and
+    apart from them the serious adverse events other agents (and infections) bring, left out
+    for a comparison stored before it counted them."""
+    checks = [
         Check(
             f"Steroid harms, {comparison.patients} patients like this one",
             0.25,
@@ -591,6 +622,21 @@ def outcome_safety_checks(comparison: CohortComparison) -> list[Check]:
             _cohort_words(comparison, "died", "died within five years"),
         ),
     ]
+    if _counted(comparison, "serious_adverse"):
+        checks.append(
+            Check(
+                f"Serious adverse events, {comparison.patients} patients like this one",
+                0.2,
+                _ratio(comparison, "serious_adverse"),
+                _cohort_words(
+                    comparison,
+                    "serious_adverse",
+                    "had a serious adverse event (a harm of a non-steroid drug, or a serious "
+                    "infection other than Pneumocystis)",
+                ),
+            )
+        )
+    return checks
 
 
 def management_checks(

@@ -376,10 +376,18 @@ def _cohort_sentence(arm: Any) -> str:
     def people(count: int, one: str, many: str) -> str:
         return f"{count} {one if count == 1 else many}"
 
+    serious = (
+        ""
+        if arm.serious_adverse is None
+        else people(
+            arm.serious_adverse, "has a serious adverse event", "have a serious adverse event"
+        )
+        + ", "
+    )
     return (
         f"{people(arm.relapsed, 'relapses', 'relapse')}, {people(arm.died, 'dies', 'die')}, "
-        f"{people(arm.steroid_harm, 'has a steroid harm', 'have a steroid harm')} and "
-        f"{people(arm.persistent_1y, 'is still ill a year on', 'are still ill a year on')}"
+        f"{people(arm.steroid_harm, 'has a steroid harm', 'have a steroid harm')}, {serious}"
+        f"and {people(arm.persistent_1y, 'is still ill a year on', 'are still ill a year on')}"
     )
 
 

@@ -72,6 +72,40 @@ def question_version_create(
     return edited
 
 
+def superseded_versions_forward() -> int:
+    """Move quizzes and review cards still on a replaced version to its family's newest one.
+
+    An edit in admin moves them in `question_version_create`; a shipped fixture that adds a
+    question's next version (fixtures/51_…) only adds rows, so `seed_demo` calls this after
+    loading, and an educator's own quiz or a learner's review card follows the question as
+    it would after an edit. A quiz or learner that already has the newest version keeps the
+    old row, which the unique constraints allow once. Returns how many rows moved.
+    """
+    with transaction.atomic():
+        replaced = list(
+            Question.objects.filter(next_version__isnull=False).values_list("pk", "family")
+        )
+        newest = dict(
+            Question.objects.filter(
+                next_version__isnull=True, family__in={family for _, family in replaced}
+            ).values_list("family", "pk")
+        )
+        moved = 0
+        for old, family in replaced:
+            new = newest[family]
+            moved += (
+                QuizQuestion.objects.filter(question_id=old)
+                .exclude(quiz__in=QuizQuestion.objects.filter(question_id=new).values("quiz"))
+                .update(question_id=new)
+            )
+            moved += (
+                ReviewCard.objects.filter(question_id=old)
+                .exclude(user__in=ReviewCard.objects.filter(question_id=new).values("user"))
+                .update(question_id=new)
+            )
+    return moved
+
+
 # --- import and export --------------------------------------------------------------------
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024

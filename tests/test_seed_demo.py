@@ -4,12 +4,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 
 from cases.models import Case
 from edu_site.classes.models import Class
 from edu_site.management.commands import seed_demo
 from edu_site.roles import EDUCATORS_GROUP
-from quizzes.models import Question, Quiz, Topic
+from quizzes.models import Question, Quiz, ReviewCard, Topic
+from tests.factories import QuizFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -122,3 +124,18 @@ def test_seed_demo_creates_the_demo_class_once_with_a_case_and_a_quiz_assigned()
     assert list(klass.learners.values_list("username", flat=True)) == ["learner"]
     assignments = list(klass.assignments.all())
     assert sorted(a.kind for a in assignments) == ["case", "quiz"]
+
+
+def test_a_learners_review_card_on_a_question_the_shipped_bank_revised_follows_the_new_version():
+    call_command("seed_demo")
+    learner = User.objects.get(username="learner")
+    replaced = Question.objects.get(pk=20)
+    card = ReviewCard.objects.create(user=learner, question=replaced, due=timezone.now())
+    own_quiz = QuizFactory(questions=[replaced])
+
+    call_command("seed_demo")
+
+    card.refresh_from_db()
+    assert card.question == replaced.next_version
+    assert card.question.status == Question.Status.READY
+    assert list(own_quiz.questions.all()) == [replaced.next_version]

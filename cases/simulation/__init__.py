@@ -6,7 +6,14 @@ benchmarks without settings. See docs/engine.md for the model and its sources.
 
 from .agents import AGENTS, Action, Agent, DoseRange, DoseUnit, get_agent
 from .builtins import PLANS, PROFILES, Profile, get_plan, get_profile
-from .cohort import CohortSummary, member_seeds, simulate_cohort, summarize_cohort
+from .cohort import (
+    CohortSummary,
+    PatientOutcome,
+    member_seeds,
+    patient_outcome,
+    simulate_cohort,
+    summarize_cohort,
+)
 from .narrative import EventKind
 from .parameters import Parameters
 from .patient import (
@@ -45,6 +52,7 @@ __all__ = [
     "Order",
     "Parameters",
     "Patient",
+    "PatientOutcome",
     "Plan",
     "PlanError",
     "PlanProblem",
@@ -61,6 +69,7 @@ __all__ = [
     "get_profile",
     "ideal_body_weight_kg",
     "member_seeds",
+    "patient_outcome",
     "plan_from_json",
     "plan_to_json",
     "recommended_plan",

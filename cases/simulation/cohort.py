@@ -101,6 +101,59 @@ class CohortSummary:
         return asdict(self)
 
 
+RESPONSE_CHECK_DAY = 10.0
+"""NEJM: on adequate treatment improvement rarely takes more than 10 days."""
+
+
+@dataclass(frozen=True)
+class PatientOutcome:
+    """One patient's five years under a plan, reduced to what a comparison of plans counts.
+
+    The same run as :func:`simulate` gives for that patient, plan and seed, without its
+    sentences and daily series; callers count these over a cohort of their own patients.
+    """
+
+    relapsed: bool
+    """At least one relapse in the five years."""
+    death_day: float | None
+    """Day of death from any cause, None if alive on day 1825."""
+    steroid_harm: bool
+    """At least one glucocorticoid harm (as :attr:`CohortSummary.any_steroid_harm`)."""
+    serious_adverse_event: bool
+    """A harm of a non-steroid agent or a serious infection other than Pneumocystis (as
+    :attr:`CohortSummary.serious_adverse_event`)."""
+    active_on_day_10: bool
+    """Disease still active on day 10 (NEJM: improvement rarely takes longer)."""
+    active_on_day_365: bool
+    """Disease still active on day 365."""
+    active_disease_days: float
+    """Days with active disease in the five years, up to death."""
+
+    def dead_by(self, day: float) -> bool:
+        return self.death_day is not None and self.death_day <= day
+
+
+def patient_outcome(
+    patient: Patient,
+    plan: Plan | Sequence[PlanRevision],
+    seed: int,
+    params: Parameters | None = None,
+) -> PatientOutcome:
+    """Run one patient under ``plan`` with ``seed`` and say what came of it."""
+    params = params or Parameters()
+    segments = schedule_for(patient, plan_history(plan), params)
+    course = run_course(patient, segments, RandomDraws.from_seed(seed), params)
+    return PatientOutcome(
+        relapsed=course.first(Happening.RELAPSE) is not None,
+        death_day=course.death_time,
+        steroid_harm=_any(course, STEROID_HARMS),
+        serious_adverse_event=_any(course, SERIOUS_ADVERSE),
+        active_on_day_10=course.phase_at(RESPONSE_CHECK_DAY) is Phase.ACTIVE,
+        active_on_day_365=course.phase_at(params.first_year_days) is Phase.ACTIVE,
+        active_disease_days=_active_days(course),
+    )
+
+
 def member_seeds(seed: int, patients: int) -> list[int]:
     """Per-member seeds: member ``i`` is ``profile.sample(s)`` simulated with seed ``s``."""
     state = np.random.SeedSequence(seed).generate_state(patients, dtype=np.uint32)
@@ -182,7 +235,7 @@ def _summarize(courses: list[Course], seed: int, params: Parameters) -> CohortSu
         patients=count,
         seed=seed,
         improved_by_day_3=share([_by(first, 3.0) for first in firsts]),
-        improved_by_day_10=share([_by(first, 10.0) for first in firsts]),
+        improved_by_day_10=share([_by(first, RESPONSE_CHECK_DAY) for first in firsts]),
         radiologic_resolution_by_month_3=share(
             [_resolved_by(c, RADIOLOGY_CHECK_DAY) for c in courses]
         ),

@@ -18,6 +18,42 @@ FULL_ADJUNCTS = {
     "glucose_monitoring": True,
     "blood_pressure_monitoring": True,
 }
+STANDARD_COURSE = {
+    "agent": "prednisone",
+    "start_day": 0,
+    "dose": 0.75,
+    "unit": "mg/kg/day",
+    "duration_days": 28,
+    "taper": [
+        {"dose": 0.5, "unit": "mg/kg/day", "days": 28},
+        {"dose": 0.25, "unit": "mg/kg/day", "days": 126},
+        {"dose": 0.125, "unit": "mg/kg/day", "days": 91},
+        {"dose": 0.0625, "unit": "mg/kg/day", "days": 92},
+    ],
+}
+WRONG_PLANS = {
+    "1 mg/kg/day (at most 60 mg/day) for 12 months then stopped at once": [
+        {"agent": "prednisone", "dose": 1, "unit": "mg/kg/day", "duration_days": 365}
+    ],
+    "full dose for 6 weeks then stopped": [
+        {"agent": "prednisone", "dose": 0.75, "unit": "mg/kg/day", "duration_days": 42}
+    ],
+    "observation": [{"agent": "observation"}],
+    "8 mg/day for a year": [
+        {"agent": "prednisone", "dose": 8, "unit": "mg/day", "duration_days": 365}
+    ],
+    "the standard course plus azathioprine from day 0": [
+        STANDARD_COURSE,
+        {"agent": "azathioprine", "dose": 50, "unit": "mg/day", "duration_days": 28},
+        {
+            "agent": "azathioprine",
+            "start_day": 28,
+            "dose": 100,
+            "unit": "mg/day",
+            "duration_days": 337,
+        },
+    ],
+}
 
 
 def preview(*args):
@@ -40,6 +76,54 @@ def test_the_model_plan_scores_in_full_over_two_hundred_of_the_cases_patients(sh
     assert result["summary"] == result["model_plan_summary"]
     assert {"relapse_5y", "death_5y", "any_steroid_harm"} <= set(result["summary"])
     assert all(check["score"] in (1.0, None) for check in result["checks"])
+
+
+def test_the_model_plan_scores_clearly_above_each_plan_the_sources_warn_against(
+    shipped_case, tmp_path
+):
+    """Clearly: at least 5 of the 40 points the plan decides (30 management, 10 safety)."""
+
+    def points(result):
+        return 30 * result["management"] + 10 * result["safety"]
+
+    model = points(preview("--model-plan"))
+    wrong = {
+        name: points(preview("--plan-json", plan_file(tmp_path, orders)))
+        for name, orders in WRONG_PLANS.items()
+    }
+
+    assert {name: model - score >= 5 for name, score in wrong.items()} == dict.fromkeys(
+        WRONG_PLANS, True
+    ), wrong
+
+
+def check_scores(result):
+    return {check["label"].split(",")[0]: check["score"] for check in result["checks"]}
+
+
+def test_azathioprine_from_day_0_loses_safety_both_as_premature_and_through_its_harms(
+    shipped_case, tmp_path
+):
+    orders = WRONG_PLANS["the standard course plus azathioprine from day 0"]
+    result = preview("--plan-json", plan_file(tmp_path, orders))
+    scores = check_scores(result)
+
+    assert scores["No cytotoxic agent before steroids have failed"] == 0.0
+    assert scores["Serious adverse events"] < 0.5
+    assert result["summary"]["serious_adverse_event"] >= (
+        3 * result["model_plan_summary"]["serious_adverse_event"]
+    )
+
+
+def test_eight_mg_a_day_for_a_year_leaves_the_disease_smouldering_and_loses_management(
+    shipped_case, tmp_path
+):
+    result = preview("--plan-json", plan_file(tmp_path, WRONG_PLANS["8 mg/day for a year"]))
+
+    assert result["summary"]["still_ill_day_10"] >= 0.5
+    assert result["model_plan_summary"]["still_ill_day_10"] <= 0.05
+    assert check_scores(result)["Prompt response"] < 0.2
+    assert result["management"] <= 0.65
 
 
 def test_a_refused_plan_exits_with_the_reason_and_names_the_field(shipped_case, tmp_path):

@@ -327,6 +327,8 @@ def arm(**counts):
         "persistent_1y": 2,
         "unsettled": 42,
         "active_days": 70.0,
+        "serious_adverse": 5,
+        "ill_day_10": 2,
     }
     return ArmOutcome(**{**base, **counts})
 
@@ -340,12 +342,13 @@ def test_the_model_plan_beside_itself_earns_every_outcome_check_in_full():
 
 
 def test_a_plan_that_never_controls_the_disease_earns_little_for_control_or_remission():
-    never = arm(relapsed=0, persistent_1y=196, unsettled=196, active_days=1790.0)
+    never = arm(relapsed=0, persistent_1y=196, unsettled=196, active_days=1790.0, ill_day_10=198)
 
-    control, remission = scoring.outcome_management_checks(
+    prompt, control, remission = scoring.outcome_management_checks(
         CohortComparison(tuple(range(200)), never, arm())
     )
 
+    assert prompt.earned < 0.06
     assert control.earned < 0.05
     assert remission.earned < 0.3
     assert remission.note == (
@@ -360,6 +363,52 @@ def test_more_harm_than_the_model_plan_costs_safety_and_less_harm_earns_no_bonus
 
     assert scoring.outcome_safety_checks(harmful)[0].earned == pytest.approx(70 / 170)
     assert scoring.outcome_safety_checks(gentler)[0].earned == 1.0
+
+
+def test_a_start_too_weak_to_control_the_disease_loses_the_prompt_response_check():
+    """8 mg/day leaves most still ill on day 10 while the model plan leaves almost nobody."""
+    smouldering = CohortComparison(tuple(range(200)), arm(ill_day_10=169), arm(ill_day_10=1))
+
+    prompt = scoring.outcome_management_checks(smouldering)[0]
+
+    assert prompt.label == "Prompt response, 200 patients like this one"
+    assert prompt.earned == pytest.approx(11 / 179)
+    assert prompt.note.startswith(
+        "Of 200 patients like this one, 169 were still ill (or had died) on day 10 under your "
+        "plan and 1 under the recommended plan."
+    )
+
+
+def test_serious_adverse_events_beyond_the_model_plans_cost_safety_apart_from_steroid_harms():
+    toxic = CohortComparison(tuple(range(200)), arm(serious_adverse=48), arm(serious_adverse=7))
+
+    steroid, deaths, serious = scoring.outcome_safety_checks(toxic)
+
+    assert (steroid.earned, deaths.earned) == (1.0, 1.0)
+    assert serious.label == "Serious adverse events, 200 patients like this one"
+    assert serious.earned == pytest.approx(11 / 52)
+    assert "48 had a serious adverse event" in serious.note
+
+
+def test_a_comparison_stored_before_the_newer_counts_is_scored_without_them():
+    """Attempts finished before a count existed keep their comparison; nothing is invented."""
+    stored = {
+        "patients": 200,
+        "relapsed": 40,
+        "died": 2,
+        "steroid_harm": 60,
+        "persistent_1y": 2,
+        "unsettled": 42,
+        "active_days": 70.0,
+    }
+    old = CohortComparison.from_dict({"seeds": list(range(200)), "yours": stored, "model": stored})
+
+    labels = [
+        c.label for c in scoring.outcome_management_checks(old) + scoring.outcome_safety_checks(old)
+    ]
+
+    assert not [label for label in labels if label.startswith(("Prompt", "Serious"))]
+    assert len(labels) == 4
 
 
 def relapse_under_a_short_course():

@@ -486,6 +486,27 @@ def test_the_debrief_compares_two_hundred_patients_in_words_and_a_chart(
         in response.text
     )
     assert "Recommended plan: five years</title>" in response.text
+    serious = yours["serious_adverse"]
+    noun = "has a serious adverse event" if serious == 1 else "have a serious adverse event"
+    assert f"{serious} {noun}" in response.text
+    assert '<th scope="row">have a serious adverse event</th>' in response.text
+    assert '<th scope="row">are still ill on day 10</th>' in response.text
+
+
+def test_a_debrief_kept_before_serious_adverse_events_were_counted_still_shows(
+    learner_client, finished_attempt
+):
+    for arm in ("yours", "model"):
+        for name in ("serious_adverse", "ill_day_10"):
+            del finished_attempt.cohort_comparison[arm][name]
+    finished_attempt.save(update_fields=["cohort_comparison"])
+
+    response = learner_client.get(reverse("cases:debrief", args=[finished_attempt.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+    assert "200 patients like this one" in response.text
+    assert "have a serious adverse event</th>" not in response.text
+    assert "are still ill on day 10</th>" not in response.text
 
 
 def test_reloading_the_debrief_rebuilds_nothing(learner_client, finished_attempt, monkeypatch):

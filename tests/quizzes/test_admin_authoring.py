@@ -4,10 +4,11 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from quizzes import services
-from quizzes.models import Choice, Question, Quiz, Response
-from tests.factories import QuestionFactory, QuizFactory, TopicFactory
+from quizzes import bank, services
+from quizzes.models import Choice, Question, Quiz, Response, ReviewCard
+from tests.factories import QuestionFactory, QuizFactory, TopicFactory, UserFactory
 from tests.quizzes.conftest import hand_in_first_answer
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +244,21 @@ def test_practice_pools_know_a_question_answered_or_flagged_at_an_earlier_versio
     assert list(flagged.questions.all()) == list(wrong.questions.all()) == [new]
     with pytest.raises(services.QuizError, match="No questions match"):
         services.practice_quiz_create(user=learner, topic_ids=[], count=5, pool="unused")
+
+
+def test_a_version_added_by_a_fixture_takes_over_quizzes_and_cards_but_never_doubles_one(learner):
+    first = QuestionFactory(family="op-q7")
+    second = QuestionFactory(family="op-q7", version=2, previous_version=first)
+    other = UserFactory()
+    moving = ReviewCard.objects.create(user=learner, question=first, due=timezone.now())
+    ReviewCard.objects.create(user=other, question=first, due=timezone.now())
+    ReviewCard.objects.create(user=other, question=second, due=timezone.now())
+    quiz = QuizFactory(questions=[first])
+
+    assert bank.superseded_versions_forward() == 2
+
+    moving.refresh_from_db()
+    assert moving.question == second
+    assert list(quiz.questions.all()) == [second]
+    assert ReviewCard.objects.filter(user=other).count() == 2
+    assert bank.superseded_versions_forward() == 0

@@ -2,12 +2,14 @@ import json
 
 from cases.simulation import (
     AGENTS,
+    EventKind,
     Parameters,
     Patient,
     Plan,
     Timeline,
     get_plan,
     get_profile,
+    patient_outcome,
     revise,
     simulate,
 )
@@ -75,3 +77,14 @@ def test_every_event_cites_one_of_the_five_sources():
     for name in ("fulminant-op", "typical-cop"):
         timeline = simulate(get_profile(name).sample(1), get_plan("prednisone-standard-no-pjp"), 3)
         assert {e.source for e in timeline.events} <= {"NEJM", "MSD", "GARD", "SUM-DX", "SUM-MX"}
+
+
+def test_a_patient_outcome_tells_what_the_full_timeline_shows(typical_patient):
+    """The public outcome callers count over cohorts is the same run as the timeline."""
+    plan = get_plan("prednisone-short")
+    for seed in range(30):
+        outcome = patient_outcome(typical_patient, plan, seed)
+        events = simulate(typical_patient, plan, seed).events
+        assert outcome.relapsed == any(e.kind is EventKind.RELAPSE for e in events)
+        assert (outcome.death_day is None) == all(e.kind is not EventKind.DEATH for e in events)
+        assert 0 <= outcome.active_disease_days <= 1825

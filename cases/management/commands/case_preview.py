@@ -119,4 +119,6 @@ def _summary(arm: ArmOutcome) -> dict[str, float]:
         "persistent_disease_1y": round(arm.share("persistent_1y"), 3),
         "relapse_or_persistent": round(arm.share("unsettled"), 3),
         "mean_active_disease_days": arm.active_days,
+        "serious_adverse_event": round(arm.share("serious_adverse"), 3),
+        "still_ill_day_10": round(arm.share("ill_day_10"), 3),
     }

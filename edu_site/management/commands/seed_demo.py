@@ -15,6 +15,7 @@ from edu_site.classes import services as class_services
 from edu_site.classes.models import Class, Dates, Enrollment, Term
 from edu_site.models import ShippedFixture, User
 from edu_site.roles import educator_grant
+from quizzes import bank
 from quizzes.models import Quiz
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             for path in sorted(FIXTURES_DIR.glob("*.json")):
                 self.load_if_changed(path)
+            moved = bank.superseded_versions_forward()
+            if moved:
+                self.stdout.write(f"moved to newer question versions: {moved} quiz or card rows")
             if options["content_only"]:
                 return
             for username, educator in DEMO_ACCOUNTS:
