@@ -148,14 +148,17 @@ def build() -> tuple[User, CaseAttempt, CaseAttempt, QuizAttempt]:
     return learner, finished, at_outcome, open_quiz
 
 
-def median_ms(call: Callable[[], object]) -> float:
+def median_ms(call: Callable[[], object]) -> tuple[float, float]:
+    """Median wall and CPU milliseconds per call. On a machine shared with other work the
+    wall time includes waiting for a core; the CPU time is what the request itself costs."""
     call()  # warm caches and templates
-    times = []
+    wall, cpu = [], []
     for _ in range(REPEATS):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         call()
-        times.append((time.perf_counter() - started) * 1000)
-    return stats.median(times)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return stats.median(wall), stats.median(cpu)
 
 
 def main() -> None:
@@ -169,19 +172,22 @@ def main() -> None:
     answers = iter(range(10**6))
 
     def answer() -> None:
-        response = responses[next(answers) % len(responses)]
-        response.refresh_from_db()
+        """Change one answer; the version the form carries is tracked here, as the page
+        does, so that no read of the benchmark's own is timed as the server's."""
+        number = next(answers)
+        response = responses[number % len(responses)]
         result = taker.post(
             reverse("quizzes:answer", args=[open_quiz.pk]),
             {
                 "question": response.question_id,
                 "position": response.position,
                 "version": response.version,
-                "choice": response.choice_order[next(answers) % 2],
+                "choice": response.choice_order[number // len(responses) % 2],
             },
             headers={"HX-Request": "true"},
         )
         assert result.status_code == 200, result.status_code
+        response.version += 1
 
     def page(url: str) -> Callable[[], None]:
         def get() -> None:
@@ -197,7 +203,9 @@ def main() -> None:
         "outcome": median_ms(page(reverse("cases:outcome", args=[at_outcome.pk]))),
         "debrief": median_ms(page(reverse("cases:debrief", args=[finished.pk]))),
     }
+    load = ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
     print(f"database: {connection.vendor}; medians of {REPEATS} requests, server time in-process")
+    print(f"load average {load}; budgets apply to the wall time on an idle machine")
     labels = {
         "progress": f"/progress/ with {CASE_ATTEMPTS + QUIZ_ATTEMPTS} attempts "
         f"({progress_size // 1000} KB)",
@@ -205,9 +213,12 @@ def main() -> None:
         "outcome": "case outcome page",
         "debrief": "case debrief page",
     }
-    for key, value in figures.items():
-        verdict = "ok" if value <= BUDGETS_MS[key] else "OVER"
-        print(f"  {labels[key]:<42} {value:7.1f} ms  (budget {BUDGETS_MS[key]} ms: {verdict})")
+    for key, (wall, cpu) in figures.items():
+        verdict = "ok" if wall <= BUDGETS_MS[key] else "OVER"
+        print(
+            f"  {labels[key]:<42} {wall:7.1f} ms wall {cpu:7.1f} ms CPU"
+            f"  (budget {BUDGETS_MS[key]} ms: {verdict})"
+        )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
@@ -65,22 +65,63 @@ def attempt_for_user(*, user: User, attempt_id: int) -> Attempt:
     return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, user=user)
 
 
+def _with_choices(responses: QuerySet[Response]) -> QuerySet[Response]:
+    return responses.select_related("question").prefetch_related(
+        Prefetch("question__choices", queryset=Choice.objects.order_by("order", "pk")),
+        Prefetch("chosen", queryset=Choice.objects.only("pk")),
+    )
+
+
+def response_shown(response: Response, chosen_ids: Collection[int] | None = None) -> Response:
+    """Set `.ordered_choices` (as this attempt shows them) and `.chosen_ids` on one response
+    whose question is loaded; its choices are read unless prefetched, and its chosen ids
+    unless prefetched or given (the answer just saved stored exactly those)."""
+    by_id = {choice.pk: choice for choice in response.question.choices.all()}
+    shown = [by_id[pk] for pk in response.choice_order if pk in by_id]
+    response.ordered_choices = shown + [c for c in by_id.values() if c not in shown]
+    response.chosen_ids = (
+        set(chosen_ids)
+        if chosen_ids is not None
+        else {choice.pk for choice in response.chosen.all()}
+    )
+    return response
+
+
 def attempt_responses(*, attempt: Attempt) -> list[Response]:
     """The attempt's responses in order, each with `.ordered_choices` and `.chosen_ids`."""
-    responses = list(
-        attempt.responses.select_related("question")
-        .prefetch_related(
-            Prefetch("question__choices", queryset=Choice.objects.order_by("order", "pk")),
-            Prefetch("chosen", queryset=Choice.objects.only("pk")),
-        )
-        .order_by("position")
+    return [
+        response_shown(response)
+        for response in _with_choices(attempt.responses.order_by("position"))
+    ]
+
+
+class NavItem(TypedDict):
+    """One question in the list beside the question shown."""
+
+    pk: int
+    position: int
+    is_answered: bool
+    flagged: bool
+
+
+def attempt_navigation(*, attempt: Attempt) -> list[NavItem]:
+    """Every response's state in order: what the list of questions shows.
+
+    A question page needs every response's state but one question's text and choices, so
+    an answer's reply does not read the whole attempt's questions.
+    """
+    rows = attempt.responses.order_by("position").values_list(
+        "pk", "position", "answered_at", "flagged"
     )
-    for response in responses:
-        by_id = {choice.pk: choice for choice in response.question.choices.all()}
-        shown = [by_id[pk] for pk in response.choice_order if pk in by_id]
-        response.ordered_choices = shown + [c for c in by_id.values() if c not in shown]
-        response.chosen_ids = {choice.pk for choice in response.chosen.all()}
-    return responses
+    return [
+        NavItem(pk=pk, position=position, is_answered=answered_at is not None, flagged=flagged)
+        for pk, position, answered_at, flagged in rows
+    ]
+
+
+def attempt_response(*, attempt: Attempt, response_id: int) -> Response:
+    """One response of the attempt, shown: its question, ordered choices and chosen ids."""
+    return response_shown(_with_choices(attempt.responses.all()).get(pk=response_id))
 
 
 PEERS_MIN_LEARNERS = 5

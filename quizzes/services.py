@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from edu_site.models import User
@@ -270,12 +270,15 @@ def response_save(
     if attempt_expire_if_overdue(attempt=attempt, now=now):
         raise AttemptClosed("Time is up: this attempt was closed at its deadline.")
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
-        if not locked.is_open:
+        # Lock the attempt (every save and hand-in does) and read only its state afresh.
+        attempt.state = (
+            Attempt.objects.select_for_update().values_list("state", flat=True).get(pk=attempt.pk)
+        )
+        if not attempt.is_open:
             raise AttemptClosed("This attempt is finished; answers can no longer change.")
-        response = _response_in_attempt(attempt=locked, question_id=question_id)
+        response = _response_in_attempt(attempt=attempt, question_id=question_id)
         chosen = _validated_choices(response=response, choice_ids=choice_ids)
-        confidence = _validated_confidence(quiz=locked.quiz, confidence=confidence)
+        confidence = _validated_confidence(quiz=attempt.quiz, confidence=confidence)
         if response.version != expected_version:
             if _same_answer(response, chosen, confidence):
                 return response
@@ -283,7 +286,7 @@ def response_save(
                 "This answer was changed on another page since this one was shown; "
                 "the newer answer is kept. Look again and answer once more if needed."
             )
-        if response.is_answered and locked.quiz.mode == Quiz.Mode.TUTOR:
+        if response.is_answered and attempt.quiz.mode == Quiz.Mode.TUTOR:
             raise QuizConflict("In tutor mode an answer is final once checked.")
         all_choices = response.question.choices.all()
         marking = scoring.mark_answer(
@@ -291,24 +294,27 @@ def response_save(
             correct_ids=[c.pk for c in all_choices if c.is_correct],
             all_ids=[c.pk for c in all_choices],
             chosen_ids=chosen,
-            certainty_based=locked.quiz.certainty_based_marking,
+            certainty_based=attempt.quiz.certainty_based_marking,
             confidence=confidence,
         )
-        seconds = _seconds_between(shown_at, now)
-        Response.objects.filter(pk=response.pk, version=expected_version).update(
-            confidence=confidence,
-            answered_at=now,
-            fraction=marking.fraction,
-            is_correct=marking.is_correct,
-            marks=marking.marks,
-            seconds_spent=F("seconds_spent") + seconds,
-            version=F("version") + 1,
-        )
+        # The response was read under the attempt's lock, which every save takes first, so
+        # its counters are the stored ones and the reply can show it without reading it again.
+        saved = {
+            "confidence": confidence,
+            "answered_at": now,
+            "fraction": marking.fraction,
+            "is_correct": marking.is_correct,
+            "marks": marking.marks,
+            "seconds_spent": response.seconds_spent + _seconds_between(shown_at, now),
+            "version": expected_version + 1,
+        }
+        Response.objects.filter(pk=response.pk, version=expected_version).update(**saved)
         ResponseChoice.objects.filter(response=response).delete()
         ResponseChoice.objects.bulk_create(
             ResponseChoice(response=response, choice_id=choice_id) for choice_id in chosen
         )
-    response.refresh_from_db()
+    for field, value in saved.items():
+        setattr(response, field, value)
     return response
 
 

@@ -24,7 +24,7 @@ from edu_site.refusals import Refusal
 from edu_site.roles import is_educator
 from quizzes import selectors, services, statistics
 from quizzes.forms import PracticeForm
-from quizzes.models import Attempt, Confidence, Quiz
+from quizzes.models import Attempt, Confidence, Quiz, Response
 
 
 def _position(value: str | None) -> int | None:
@@ -70,10 +70,20 @@ def attempt_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 
 def _attempt_context(
-    request: AuthenticatedHttpRequest, attempt: Attempt, position: int | None
+    request: AuthenticatedHttpRequest,
+    attempt: Attempt,
+    position: int | None,
+    saved: tuple[Response, set[int]] | None = None,
 ) -> dict:
-    responses = selectors.attempt_responses(attempt=attempt)
-    current = next((r for r in responses if r.position == position), responses[0])
+    """One question of the attempt and the state of every other; ``saved`` is the response
+    an answer just stored (its question loaded) and its choices, shown without reading them
+    again."""
+    responses = selectors.attempt_navigation(attempt=attempt)
+    listed = next((r for r in responses if r["position"] == position), responses[0])
+    if saved is not None and saved[0].pk == listed["pk"]:
+        current = selectors.response_shown(*saved)
+    else:
+        current = selectors.attempt_response(attempt=attempt, response_id=listed["pk"])
     now = timezone.now()
     return {
         "attempt": attempt,
@@ -82,7 +92,7 @@ def _attempt_context(
         "current": current,
         "previous": responses[current.position - 2] if current.position > 1 else None,
         "next": responses[current.position] if current.position < len(responses) else None,
-        "answered_count": sum(r.is_answered for r in responses),
+        "answered_count": sum(r["is_answered"] for r in responses),
         "seconds_left": attempt.seconds_left(now),
         "shown_at": now.isoformat(),
         "show_feedback": attempt.quiz.mode == Quiz.Mode.TUTOR and current.is_answered,
@@ -109,6 +119,7 @@ def _after_attempt_post(
     position: int | None,
     error: Refusal | None = None,
     *,
+    saved: tuple[Response, set[int]] | None = None,
     focus_flag: bool = False,
 ) -> HttpResponse:
     """The question again: a fragment for htmx, else a redirect to its page.
@@ -121,7 +132,7 @@ def _after_attempt_post(
         if error is not None:
             messages.error(request, error.message)
         return redirect(_attempt_url(attempt, position))
-    context = _attempt_context(request, attempt, position)
+    context = _attempt_context(request, attempt, position, saved)
     context.update(error=error.message if error is not None else "", focus_flag=focus_flag)
     status = error.status if error is not None else HTTPStatus.OK
     return render(request, "quizzes/attempt.html#attempt-body", context, status=status)
@@ -134,10 +145,12 @@ def response_save(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpRes
     position = _position(request.POST.get("position"))
     shown_at = request.POST.get("shown_at")
     try:
-        services.response_save(
+        question_id = parse_id(request.POST.get("question"), field="question")
+        choice_ids = set(parse_ids(request.POST.getlist("choice"), field="choice"))
+        saved = services.response_save(
             attempt=attempt,
-            question_id=parse_id(request.POST.get("question"), field="question"),
-            choice_ids=parse_ids(request.POST.getlist("choice"), field="choice"),
+            question_id=question_id,
+            choice_ids=choice_ids,
             confidence=request.POST.get("confidence", ""),
             expected_version=parse_int(request.POST.get("version"), field="version"),
             shown_at=parse_aware_datetime(shown_at, field="shown_at") if shown_at else None,
@@ -149,7 +162,7 @@ def response_save(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpRes
         return _after_attempt_post(request, attempt, position, error)
     if not request.htmx:
         messages.success(request, "Answer saved.")
-    return _after_attempt_post(request, attempt, position)
+    return _after_attempt_post(request, attempt, position, saved=(saved, choice_ids))
 
 
 @login_required

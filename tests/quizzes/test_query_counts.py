@@ -49,8 +49,10 @@ def grow(learner, size: int) -> tuple[Attempt, Attempt]:
 
 
 # Session and user, then the page's own reads (the list page also sweeps overdue attempts).
+# A question page reads the attempt, every response's state, then the one question shown:
+# its response and question, its choices and the chosen ones.
 # /progress/ also holds the cases section; the quiz section itself takes four queries.
-QUERY_BUDGET = {"list": 7, "attempt": 6, "results": 7, "progress": 8, "review": 3}
+QUERY_BUDGET = {"list": 7, "attempt": 7, "results": 7, "progress": 8, "review": 3}
 
 
 @pytest.mark.parametrize("page", QUERY_BUDGET)
@@ -82,3 +84,46 @@ def test_the_progress_section_reads_in_four_queries(learner, django_assert_num_q
 
     with django_assert_num_queries(4):
         render_to_string("quizzes/partials/progress_section.html", quiz_progress(learner))
+
+
+def answer_by_htmx(client, attempt: Attempt, position: int, *, version: int, shown_at: str):
+    response = attempt.responses.get(position=position)
+    return client.post(
+        reverse("quizzes:answer", args=[attempt.pk]),
+        {
+            "question": response.question_id,
+            "position": position,
+            "version": version,
+            "choice": response.choice_order[0],
+            "shown_at": shown_at,
+        },
+        headers={"HX-Request": "true"},
+    )
+
+
+def test_an_answer_reads_the_same_whatever_the_attempt_size_and_its_reply_saves_again(
+    learner_client, learner
+):
+    """The reply shows the saved answer as stored, so the next save from it is not stale."""
+    counts = []
+    for size in (2, 30):
+        attempt = services.attempt_start(
+            user=learner, quiz=QuizFactory(questions__count=size, mode="exam")
+        )
+        shown_at = (timezone.now() - timedelta(seconds=30)).isoformat()
+        with CaptureQueriesContext(connection) as queries:
+            reply = answer_by_htmx(learner_client, attempt, 2, version=0, shown_at=shown_at)
+        counts.append(len(queries))
+        stored = attempt.responses.get(position=2)
+        assert reply.status_code == 200
+        assert f'name="version" value="{stored.version}"' in reply.text
+        assert stored.version == 1
+        assert 30 <= stored.seconds_spent <= 40
+        assert f"<strong>1</strong> of {size} answered" in reply.text
+
+        again = answer_by_htmx(learner_client, attempt, 2, version=1, shown_at=shown_at)
+
+        assert again.status_code == 200
+        assert attempt.responses.get(position=2).seconds_spent >= 2 * 30
+        services.attempt_finish(attempt=attempt)
+    assert counts[0] == counts[1]
