@@ -103,6 +103,23 @@ class OwnReferenceInline(nested_admin.NestedTabularInline):
     formfield_overrides = REFERENCE_LINK
 
 
+class OneQueryChoices:
+    """Each foreign-key dropdown of the case page is read once per request, not once per row:
+    the choices are listed once and shared by every form of every inline."""
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest | None, **kwargs: Any
+    ) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if request is not None and field is not None:
+            shared = request.__dict__.setdefault("_one_query_choices", {})
+            key = db_field.remote_field.model
+            if key not in shared:
+                shared[key] = list(field.choices)
+            field.choices = shared[key]
+        return field
+
+
 class HistoryInline(nested_admin.NestedStackedInline):
     model = CaseHistoryItem
     extra = 0
@@ -135,7 +152,7 @@ class QuestionUnderResultForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
-class QuestionInline(nested_admin.NestedStackedInline):
+class QuestionInline(OneQueryChoices, nested_admin.NestedStackedInline):
     """Questions sit under the result they ask about, with their options under them, so a
     question can only ever point at a result of its own case, saved or not yet saved."""
 
@@ -146,18 +163,21 @@ class QuestionInline(nested_admin.NestedStackedInline):
     inlines = [OptionInline]
 
 
-class ResultInline(nested_admin.NestedStackedInline):
+class ResultInline(OneQueryChoices, nested_admin.NestedStackedInline):
     model = CaseResult
     extra = 0
     inlines = [ResultValueInline, QuestionInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CaseResult]:
+        return super().get_queryset(request).select_related("investigation", "case")
 
-class CaseDiagnosisInline(nested_admin.NestedTabularInline):
+
+class CaseDiagnosisInline(OneQueryChoices, nested_admin.NestedTabularInline):
     model = CaseDiagnosis
     extra = 0
 
 
-class CaseTherapyInline(nested_admin.NestedTabularInline):
+class CaseTherapyInline(OneQueryChoices, nested_admin.NestedTabularInline):
     model = CaseTherapy
     extra = 0
 

@@ -3,7 +3,9 @@
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
@@ -11,7 +13,7 @@ from cases.admin_forms import finding_help, finding_label
 from cases.models import Attempt, Case, InterpretationQuestion
 from cases.simulation import FINDINGS
 from tests.cases.admin_page import form_data
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, CaseResultFactory, InterpretationQuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +228,41 @@ def test_the_authoring_guide_documents_every_finding_as_the_form_shows_it(settin
     for finding in FINDINGS:
         row = f"| `{finding.name}` | {finding_label(finding)} | {finding_help(finding)} |"
         assert row in guide
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == HTTPStatus.OK
+    return len(captured)
+
+
+def test_the_case_page_reads_each_dropdown_once_and_only_nested_rows_grow(educator_client):
+    """Dropdowns (tests, topics, diagnoses, therapies) are read once per page whatever the
+    rows. Nested inlines read each parent's children with a query of their own (a result's
+    values and questions, a question's options): that is django-nested-admin's formsets, so
+    four more results with a question each cost at most 3 queries a result, nothing else."""
+    small, large = CaseFactory(), CaseFactory()
+    for number in range(4):
+        InterpretationQuestionFactory(key=f"extra-{number}", result=CaseResultFactory(case=large))
+    count_queries(educator_client, change_url(small))  # the first request fills admin's caches
+
+    grown = count_queries(educator_client, change_url(large)) - count_queries(
+        educator_client, change_url(small)
+    )
+
+    assert grown <= 3 * 4
+
+
+@pytest.mark.parametrize(
+    "url_name", ["admin:cases_case_changelist", "admin:cases_attempt_changelist"]
+)
+def test_the_case_and_attempt_lists_cost_the_same_queries_at_any_size(
+    educator_client, learner, url_name
+):
+    url = reverse(url_name)
+    services.attempt_start(user=learner, case=CaseFactory())
+    few = count_queries(educator_client, url)
+    for _ in range(4):
+        services.attempt_start(user=learner, case=CaseFactory())
+
+    assert count_queries(educator_client, url) == few
