@@ -67,7 +67,8 @@ def test_no_two_fixture_files_write_the_same_row():
     between two authors' files would silently move one case's content into another's."""
     files = defaultdict(list)
     for name, row in shipped_rows():
-        files[(row["model"], row["pk"])].append(name)
+        # A row without a pk (a reference) is found by its natural key, so the key is its id.
+        files[(row["model"], row.get("pk", row["fields"].get("key")))].append(name)
 
     assert {key: names for key, names in files.items() if len(names) > 1} == {}
 
