@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 def course(page: str) -> str:
     """The course section of the outcome page: its charts and events."""
-    return re.search(r'<section aria-labelledby="course-heading">.*?</section>', page, re.S)[0]
+    found = re.search(r'<section aria-labelledby="course-heading">.*?</section>', page, re.S)
+    assert found is not None
+    return found[0]
 
 
 def outcome_now(client, attempt) -> str:
