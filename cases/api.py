@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.models import Attempt, DiagnosisSubmission, Stage
-from cases.plans import MAX_ADDITIONAL_ORDERS, MAX_TAPER_STEPS, OrderInput, PlanInput
+from cases.plans import MAX_ADDITIONAL_ORDERS, MAX_TAPER_STEPS, OrderInput, PlanInput, TaperInput
 from cases.services import CLOCK_STEPS_HOURS
 from cases.simulation import HORIZON_DAYS
 from edu_site.api import refusals
@@ -501,12 +501,15 @@ class DiagnosisSubmitApi(APIView):
 
 
 class TaperStepSerializer(serializers.Serializer):
+    """One taper step with its own unit; left out, the unit is the order's."""
+
     dose = serializers.FloatField(min_value=0, max_value=10_000)
+    unit = serializers.CharField(allow_null=True, default=None, max_length=20)
     days = serializers.IntegerField(min_value=-HORIZON_DAYS, max_value=HORIZON_DAYS)
 
 
-class AdditionalOrderSerializer(serializers.Serializer):
-    """An order after the main one; its start day counts from the plan's day 0."""
+class PlanOrderSerializer(serializers.Serializer):
+    """One order of the plan JSON; its start day counts from the plan's day 0."""
 
     agent = serializers.CharField(max_length=MAX_KEY_LENGTH)
     start_day = serializers.IntegerField(default=0, min_value=-HORIZON_DAYS, max_value=HORIZON_DAYS)
@@ -515,37 +518,54 @@ class AdditionalOrderSerializer(serializers.Serializer):
     duration_days = serializers.IntegerField(
         allow_null=True, default=None, min_value=-HORIZON_DAYS, max_value=HORIZON_DAYS
     )
-
-
-class PlanInputSerializer(serializers.Serializer):
-    """The plan form as JSON; the engine's rules refuse a plan with a message per input."""
-
-    agent = serializers.CharField(max_length=MAX_KEY_LENGTH)
-    dose = serializers.FloatField(allow_null=True, min_value=-1e6, max_value=1e6)
-    unit = serializers.CharField(max_length=20)
-    duration_days = serializers.IntegerField(
-        allow_null=True, min_value=-HORIZON_DAYS, max_value=HORIZON_DAYS
-    )
     # DRF hands max_length to the list serializer that many=True builds; the stubs lack it.
     taper = TaperStepSerializer(  # type: ignore[call-arg]
         many=True, required=False, max_length=MAX_TAPER_STEPS
     )
-    adjuncts = serializers.DictField(child=serializers.BooleanField(), required=False)
-    additional_orders = AdditionalOrderSerializer(  # type: ignore[call-arg]
-        many=True, required=False, max_length=MAX_ADDITIONAL_ORDERS
-    )
 
-    def plan_input(self) -> PlanInput:
-        data = self.validated_data
-        return PlanInput(
+    @staticmethod
+    def order_input(data: dict[str, Any]) -> OrderInput:
+        return OrderInput(
             agent=data["agent"],
             dose=data["dose"],
             unit=data["unit"],
             duration_days=data["duration_days"],
-            taper=[(step["dose"], step["days"]) for step in data.get("taper", [])],
-            adjuncts=data.get("adjuncts", {}),
-            additional_orders=[OrderInput(**order) for order in data.get("additional_orders", [])],
+            start_day=data["start_day"],
+            taper=[TaperInput(s["dose"], s["days"], s["unit"]) for s in data.get("taper", [])],
         )
+
+
+class AdjunctsSerializer(serializers.Serializer):
+    """The four supportive measures; a name outside them is refused, not ignored."""
+
+    pneumocystis_prophylaxis = serializers.BooleanField(default=False)
+    bone_protection = serializers.BooleanField(default=False)
+    glucose_monitoring = serializers.BooleanField(default=False)
+    blood_pressure_monitoring = serializers.BooleanField(default=False)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    f"Unknown adjuncts {', '.join(unknown)}; allowed: {', '.join(self.fields)}."
+                )
+        return super().to_internal_value(data)
+
+
+class PlanInputSerializer(serializers.Serializer):
+    """The plan v2 JSON of docs/engine.md: a list of orders, none privileged, plus adjuncts.
+    The engine's rules refuse a plan with a message naming the order, the field and the range."""
+
+    orders = PlanOrderSerializer(  # type: ignore[call-arg]
+        many=True, min_length=1, max_length=MAX_ADDITIONAL_ORDERS + 1
+    )
+    adjuncts = AdjunctsSerializer(required=False)
+
+    def plan_input(self) -> PlanInput:
+        data = self.validated_data
+        orders = [PlanOrderSerializer.order_input(order) for order in data["orders"]]
+        return PlanInput.from_orders(orders, dict(data.get("adjuncts", {})))
 
 
 class _PlanApi(APIView):

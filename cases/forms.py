@@ -10,9 +10,17 @@ from django import forms
 from cases.content import CaseContent
 from cases.errors import AttemptError
 from cases.models import DiagnosisSubmission
-from cases.plans import MAX_ADDITIONAL_ORDERS, MAX_TAPER_STEPS, OrderInput, PlanError, PlanInput
+from cases.plans import (
+    MAX_ADDITIONAL_ORDERS,
+    MAX_TAPER_STEPS,
+    OrderInput,
+    PlanError,
+    PlanInput,
+    TaperInput,
+    dose_preview_text,
+)
 from cases.services import CLOCK_STEPS_HOURS
-from cases.simulation import DoseUnit, Plan
+from cases.simulation import DoseUnit, Patient, Plan
 from cases.snapshot import DiagnosisEntry
 
 ADJUNCTS = {
@@ -108,6 +116,8 @@ class OrderRow:
     dose: forms.BoundField
     unit: forms.BoundField
     duration_days: forms.BoundField
+    preview: str = ""
+    """The milligrams the row's dose means for this patient, shown before any typing."""
 
     @property
     def legend(self) -> str:
@@ -128,12 +138,26 @@ ADDITIONAL_ORDER_NUMBERS = range(2, MAX_ADDITIONAL_ORDERS + 2)
 UNITS = [(unit.value, unit.value) for unit in DoseUnit]
 
 
+@dataclass(frozen=True)
+class TaperRow:
+    """One taper step's inputs (dose, its own unit, days) and its milligrams for the patient."""
+
+    step: int
+    dose: forms.BoundField
+    unit: forms.BoundField
+    days: forms.BoundField
+    preview_id: str
+    preview: str
+
+
 class PlanForm(forms.Form):
     """The main order with its taper, up to two further orders, and the adjuncts.
 
     The main order's fields keep their first names (agent, dose, …); further orders are
-    ``order_N_…`` and count only when a treatment is chosen. Rules live in the engine,
-    reached through ``plans.plan_build``; ``add_plan_error`` puts its refusal on the row.
+    ``order_N_…`` and count only when a treatment is chosen. Each taper step chooses its own
+    unit (blank: the order's). Rules live in the engine, reached through ``plans.plan_build``;
+    ``add_plan_error`` puts its refusal on the row. With ``patient`` every dose row shows
+    its milligrams for that patient as the page is drawn, not only once the learner types.
     """
 
     agent = forms.ChoiceField(label="Agent")
@@ -141,13 +165,21 @@ class PlanForm(forms.Form):
     unit = forms.ChoiceField(label="Unit", choices=UNITS)
     duration_days = forms.IntegerField(label="Full-dose duration (days)", required=False)
 
-    def __init__(self, *args: Any, content: CaseContent, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, content: CaseContent, patient: Patient | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.patient = patient
         therapies = [(t["agent"], t["name"]) for t in content.therapies]
         cast(forms.ChoiceField, self.fields["agent"]).choices = therapies
         for step in range(1, MAX_TAPER_STEPS + 1):
             self.fields[f"taper_dose_{step}"] = forms.FloatField(
                 label=f"Step {step} dose", required=False
+            )
+            self.fields[f"taper_unit_{step}"] = forms.ChoiceField(
+                label=f"Step {step} unit",
+                required=False,
+                choices=[("", "the order's unit"), *UNITS],
             )
             self.fields[f"taper_days_{step}"] = forms.IntegerField(
                 label=f"Step {step} days", required=False
@@ -190,6 +222,7 @@ class PlanForm(forms.Form):
         }
         for step, taper in enumerate(main.taper[:MAX_TAPER_STEPS], start=1):
             initial[f"taper_dose_{step}"] = taper.dose
+            initial[f"taper_unit_{step}"] = taper.unit.value if taper.unit else ""
             initial[f"taper_days_{step}"] = taper.days
         others = [o for o in plan.orders if o is not main]
         for number, order in zip(ADDITIONAL_ORDER_NUMBERS, others, strict=False):
@@ -203,7 +236,15 @@ class PlanForm(forms.Form):
         return initial
 
     def order_rows(self) -> list[OrderRow]:
-        main = OrderRow(1, self["agent"], None, self["dose"], self["unit"], self["duration_days"])
+        main = OrderRow(
+            1,
+            self["agent"],
+            None,
+            self["dose"],
+            self["unit"],
+            self["duration_days"],
+            self._preview(self["agent"], self["dose"], self["unit"]),
+        )
         return [main, *(self._additional_row(number) for number in ADDITIONAL_ORDER_NUMBERS)]
 
     def _additional_row(self, number: int) -> OrderRow:
@@ -217,21 +258,41 @@ class PlanForm(forms.Form):
             bound("dose"),
             bound("unit"),
             bound("duration_days"),
+            self._preview(bound("agent"), bound("dose"), bound("unit")),
         )
 
-    def taper_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
-        return [
-            (step, self[f"taper_dose_{step}"], self[f"taper_days_{step}"])
-            for step in range(1, MAX_TAPER_STEPS + 1)
-        ]
+    def _preview(
+        self, agent: forms.BoundField, dose: forms.BoundField, unit: forms.BoundField
+    ) -> str:
+        """The row's milligrams for the form's patient; empty without one or without a dose."""
+        if self.patient is None or dose.value() in (None, ""):
+            return ""
+        return dose_preview_text(
+            patient=self.patient, agent=agent.value(), dose=dose.value(), unit=unit.value()
+        )
+
+    def taper_rows(self) -> list[TaperRow]:
+        """Each step with its own unit; a blank unit is the main order's."""
+        rows = []
+        for step in range(1, MAX_TAPER_STEPS + 1):
+            dose, unit = self[f"taper_dose_{step}"], self[f"taper_unit_{step}"]
+            shown_unit = unit if unit.value() else self["unit"]
+            rows.append(
+                TaperRow(
+                    step,
+                    dose,
+                    unit,
+                    self[f"taper_days_{step}"],
+                    self.taper_preview_id(step),
+                    self._preview(self["agent"], dose, shown_unit),
+                )
+            )
+        return rows
 
     @staticmethod
     def taper_preview_id(step: int) -> str:
         """The element that shows taper step ``step``'s milligrams for this patient."""
         return f"taper-preview-{step}"
-
-    def taper_preview_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField, str]]:
-        return [(*row, self.taper_preview_id(row[0])) for row in self.taper_rows()]
 
     def adjunct_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ADJUNCTS]
@@ -263,7 +324,11 @@ class PlanForm(forms.Form):
     def plan_input(self) -> PlanInput:
         data = self.cleaned_data
         taper = [
-            (data[f"taper_dose_{step}"], data[f"taper_days_{step}"])
+            TaperInput(
+                data[f"taper_dose_{step}"],
+                data[f"taper_days_{step}"],
+                data.get(f"taper_unit_{step}") or None,
+            )
             for step in range(1, MAX_TAPER_STEPS + 1)
             if data.get(f"taper_dose_{step}") is not None
         ]

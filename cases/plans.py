@@ -7,17 +7,49 @@ each refusal for the learner, with the order and input it is about.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cases.content import CaseContent
 from cases.errors import AttemptError
-from cases.simulation import Adjuncts, DoseUnit, Order, Patient, Plan, TaperStep, get_agent
+from cases.simulation import (
+    Adjuncts,
+    DoseUnit,
+    Order,
+    Patient,
+    Plan,
+    TaperStep,
+    check_plan,
+    get_agent,
+)
+from cases.simulation import PlanError as EnginePlanError
 
 MAX_TAPER_STEPS = 6
 MAX_ADDITIONAL_ORDERS = 2
 """Orders after the main one: enough for a pulse, then prednisone, then a steroid-sparing agent."""
+
+
+@dataclass(frozen=True)
+class TaperInput:
+    """One taper step as the learner writes it: ``dose`` in ``unit`` for ``days`` days.
+
+    Each step carries its own unit (0.5 mg/kg/day, then 20 mg/day); None means the order's.
+    """
+
+    dose: float
+    days: int
+    unit: str | None = None
+
+
+TaperSteps = Sequence[TaperInput | tuple[float, int]]
+"""A taper as written: each step a TaperInput, or a (dose, days) pair in the order's unit."""
+
+
+def _taper_inputs(steps: TaperSteps) -> list[TaperInput]:
+    return [step if isinstance(step, TaperInput) else TaperInput(*step) for step in steps]
 
 
 @dataclass(frozen=True)
@@ -33,7 +65,12 @@ class OrderInput:
     unit: str | None = None
     duration_days: int | None = None
     start_day: int = 0
-    taper: list[tuple[float, int]] = field(default_factory=list)
+    taper: TaperSteps = field(default_factory=list)
+
+    @property
+    def steps(self) -> list[TaperInput]:
+        """The taper, each step with its own unit (None: the order's)."""
+        return _taper_inputs(self.taper)
 
 
 @dataclass(frozen=True)
@@ -48,14 +85,33 @@ class PlanInput:
     dose: float | None
     unit: str
     duration_days: int | None
-    taper: list[tuple[float, int]] = field(default_factory=list)
+    taper: TaperSteps = field(default_factory=list)
     adjuncts: dict[str, bool] = field(default_factory=dict)
     additional_orders: list[OrderInput] = field(default_factory=list)
+    main_start_day: int = 0
+    """The main order's start day: 0 on the form; the API's plan JSON may start it later."""
+
+    @classmethod
+    def from_orders(cls, orders: list[OrderInput], adjuncts: dict[str, bool]) -> PlanInput:
+        """The plan v2 JSON's shape (a list of orders, none privileged, plus adjuncts)."""
+        main, *others = orders
+        return cls(
+            main.agent,
+            main.dose,
+            main.unit or "",
+            main.duration_days,
+            main.taper,
+            adjuncts,
+            others,
+            main.start_day,
+        )
 
     @property
     def orders(self) -> list[OrderInput]:
-        """Every order in the learner's sequence, the main one (from day 0) first."""
-        main = OrderInput(self.agent, self.dose, self.unit, self.duration_days, 0, self.taper)
+        """Every order in the learner's sequence, the main one first."""
+        main = OrderInput(
+            self.agent, self.dose, self.unit, self.duration_days, self.main_start_day, self.taper
+        )
         return [main, *self.additional_orders]
 
 
@@ -74,20 +130,18 @@ class PlanError(AttemptError):
 
 
 def _input_path(order: int | None, field_name: str, message: str) -> dict[str, list[str]]:
-    """The refusal keyed by the input's path in the API's plan body (``taper.0.dose``,
-    ``additional_orders.1.start_day``); empty when it concerns the whole plan."""
+    """The refusal keyed by the input's path in the API's plan JSON (``orders.0.taper.1.dose``,
+    ``orders.1.start_day``); empty when it concerns the whole plan."""
     if order is None or not field_name:
         return {}
     if taper := TAPER_FIELD.match(field_name):
         path = f"taper.{int(taper[2]) - 1}.{taper[1]}"
     else:
         path = field_name
-    if order > 1:
-        path = f"additional_orders.{order - 2}.{path}"
-    return {path: [message]}
+    return {f"orders.{order - 1}.{path}": [message]}
 
 
-TAPER_FIELD = re.compile(r"^taper_(dose|days)_(\d+)$")
+TAPER_FIELD = re.compile(r"^taper_(dose|days|unit)_(\d+)$")
 
 
 ENGINE_ORDER_PREFIX = re.compile(r"^orders\[(\d+)\]\.")
@@ -95,10 +149,18 @@ ENGINE_TAPER_FIELD = re.compile(r"^taper\[(\d+)\]\.(dose|days)")
 ENGINE_FIELD = re.compile(r"^[a-z_]+")
 
 
-def plan_build(*, content: CaseContent, plan_input: PlanInput, starts_on_day: int = 0) -> Plan:
+def plan_build(
+    *,
+    content: CaseContent,
+    plan_input: PlanInput,
+    starts_on_day: int = 0,
+    patient: Patient | None = None,
+) -> Plan:
     """Turn the form into an engine plan that starts on ``starts_on_day`` of the timeline.
 
-    Every order is checked by the engine's dose, day and overlap rules; a refusal is a
+    Every order is checked by the engine's dose, day and overlap rules and, for ``patient``,
+    by its limits in either unit by ideal body weight (a mg/day dose above the per-kilogram
+    maximum, a taper step that rises once both units are in milligrams); a refusal is a
     PlanError naming the order and the input, worded for the learner.
     """
     if len(plan_input.additional_orders) > MAX_ADDITIONAL_ORDERS:
@@ -109,9 +171,19 @@ def plan_build(*, content: CaseContent, plan_input: PlanInput, starts_on_day: in
     )
     try:
         plan = Plan(orders, Adjuncts(**plan_input.adjuncts), name="learner")
-        return plan.shifted(starts_on_day)
+        shifted = plan.shifted(starts_on_day)
     except (TypeError, ValueError) as error:
         raise _plan_error(str(error), orders) from None
+    if patient is not None:
+        try:
+            check_plan(plan, patient)
+        except EnginePlanError as error:
+            problem = error.problems[0]
+            name = (
+                problem.field if problem.step is None else f"taper_{problem.field}_{problem.step}"
+            )
+            raise PlanError(_readable(problem.message), order=problem.order, field=name) from None
+    return shifted
 
 
 def _order_build(content: CaseContent, order_input: OrderInput, number: int) -> Order:
@@ -126,7 +198,14 @@ def _order_build(content: CaseContent, order_input: OrderInput, number: int) -> 
             unit=dose_unit(agent.name, order_input.unit) if agent.takes_dose else None,
             start_day=order_input.start_day,
             duration_days=order_input.duration_days,
-            taper=tuple(TaperStep(float(dose), int(days)) for dose, days in order_input.taper),
+            taper=tuple(
+                TaperStep(
+                    float(step.dose),
+                    int(step.days),
+                    dose_unit(agent.name, step.unit) if step.unit else None,
+                )
+                for step in order_input.steps
+            ),
         )
     except (TypeError, ValueError) as error:
         raise _order_error(str(error), number, agent.name) from None
@@ -138,17 +217,26 @@ def _check_taper(order_input: OrderInput, number: int) -> None:
         raise PlanError(
             f"A taper has at most {MAX_TAPER_STEPS} steps.", order=number, field="taper_dose_1"
         )
-    for step, (dose, days) in enumerate(order_input.taper, start=1):
-        if days < 1:
+    for step, taper in enumerate(order_input.steps, start=1):
+        if taper.days < 1:
             raise PlanError(
                 f"Taper step {step} ends before it starts: give it at least 1 day.",
                 order=number,
                 field=f"taper_days_{step}",
             )
-        if order_input.dose is not None and dose > order_input.dose:
+        units = [unit.value for unit in get_agent(order_input.agent).dose_ranges]
+        if taper.unit and taper.unit not in units:
             raise PlanError(
-                f"Taper step {step} ({dose:g} {order_input.unit}) is above the starting dose; "
-                "a taper only goes down.",
+                f"Taper step {step} unit must be {' or '.join(units)} for this agent, "
+                f"not {taper.unit!r}.",
+                order=number,
+                field=f"taper_unit_{step}",
+            )
+        same_unit = taper.unit in (None, "", order_input.unit)
+        if same_unit and order_input.dose is not None and taper.dose > order_input.dose:
+            raise PlanError(
+                f"Taper step {step} ({taper.dose:g} {order_input.unit}) is above the starting "
+                "dose; a taper only goes down.",
                 order=number,
                 field=f"taper_dose_{step}",
             )
@@ -201,6 +289,20 @@ def dose_daily_mg(*, patient: Patient, agent: str, dose: float, unit: str | None
     if not catalog_entry.takes_dose:
         raise ValueError(f"{agent} takes no dose")
     return catalog_entry.daily_mg(dose, dose_unit(agent, unit), patient.ideal_body_weight_kg)
+
+
+def dose_preview_text(*, patient: Patient, agent: str, dose: object, unit: str | None) -> str:
+    """What a dose row says under it: the dose in its unit and the milligrams a day it means
+    for this patient (the agent's cap included), or how to get there."""
+    try:
+        amount = float(str(dose))
+        if not math.isfinite(amount):
+            raise ValueError(f"dose must be a finite number, not {amount}")
+        mg = dose_daily_mg(patient=patient, agent=agent, dose=amount, unit=unit)
+        shown_unit = dose_unit(agent, unit)
+    except (TypeError, ValueError):
+        return "Enter a dose to see the milligrams for this patient."
+    return f"{amount:g} {shown_unit} = {mg:.1f} mg a day for this patient"
 
 
 def dose_unit(agent: str, unit: str | None) -> DoseUnit:

@@ -416,11 +416,9 @@ def plan_submit(*, attempt: Attempt, plan_input: PlanInput) -> PlanSubmission:
     """Start treatment on the day the work-up ended and simulate the five years that follow."""
     saves = ("stage", "decision_event", "timeline")
     with attempt_step(attempt, Stage.PLAN, saves=saves) as locked:
-        content = locked.content
-        plan = plan_build(content=content, plan_input=plan_input)
-        timeline = simulate(
-            treatment_patient(locked), plan, locked.seed, engine_parameters(content)
-        )
+        content, patient = locked.content, treatment_patient(locked)
+        plan = plan_build(content=content, plan_input=plan_input, patient=patient)
+        timeline = simulate(patient, plan, locked.seed, engine_parameters(content))
         submission = PlanSubmission.objects.create(
             attempt=locked, number=0, effective_day=0, plan=plan.to_dict()
         )
@@ -444,7 +442,10 @@ def plan_revise(*, attempt: Attempt, plan_input: PlanInput) -> PlanSubmission:
         decision = _open_decision(locked)
         effective_day = timeline.events[decision].day + 1
         plan = plan_build(
-            content=locked.content, plan_input=plan_input, starts_on_day=effective_day
+            content=locked.content,
+            plan_input=plan_input,
+            starts_on_day=effective_day,
+            patient=timeline.patient,
         )
         revised = revise(timeline, effective_day, plan)
         submission = PlanSubmission.objects.create(

@@ -27,7 +27,7 @@ from cases.content import CaseContent
 from cases.errors import AttemptConflict, AttemptError
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
 from cases.models import Attempt, Case, Stage
-from cases.simulation import Plan
+from cases.simulation import Patient, Plan
 from edu_site.classes import selectors as class_selectors
 from edu_site.http import AuthenticatedHttpRequest
 from edu_site.refusals import Refusal
@@ -400,7 +400,9 @@ def _plan_context(attempt: Attempt, stage: Stage, form: PlanForm, **extra: Any) 
 @stage_page(Stage.PLAN)
 def plan(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     content = attempt.content
-    form = PlanForm(request.POST or None, content=content)
+    form = PlanForm(
+        request.POST or None, content=content, patient=services.treatment_patient(attempt)
+    )
     status = HTTPStatus.OK
     if request.method == "POST":
         if form.is_valid():
@@ -423,34 +425,27 @@ def dose_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The milligrams one order's dose means for this patient, as the learner types it.
 
     ``?order=N`` names the row; its inputs come with the request (htmx includes the row).
-    ``?step=N`` asks for taper step N of order 1 instead, in order 1's unit (htmx includes
-    the whole form).
+    ``?step=N`` asks for taper step N of order 1 instead, in that step's own unit or, left
+    blank, order 1's (htmx includes the whole form).
     """
     attempt = selectors.attempt_for_user(request.user, pk)
-    form = PlanForm(request.GET, content=attempt.content)
+    form = PlanForm(
+        request.GET, content=attempt.content, patient=services.treatment_patient(attempt)
+    )
     rows = {str(row.number): row for row in form.order_rows()}
     row = rows.get(request.GET.get("order", "1"), rows["1"])
-    steps = {str(step): dose for step, dose, _ in form.taper_rows()}
-    step = request.GET.get("step", "")
-    dose_field, preview_id = row.dose, row.preview_id
-    if step in steps:
-        dose_field, preview_id = steps[step], PlanForm.taper_preview_id(int(step))
-    try:
-        dose = float(dose_field.value())
-        mg = plans.dose_daily_mg(
-            patient=services.treatment_patient(attempt),
-            agent=row.agent.value(),
-            dose=dose,
-            unit=row.unit.value(),
-        )
-        unit = plans.dose_unit(row.agent.value(), row.unit.value())
-        preview = f"{dose:g} {unit} = {mg:.1f} mg a day for this patient"
-    except (TypeError, ValueError):
-        preview = "Enter a dose to see the milligrams for this patient."
+    steps = {str(step.step): step for step in form.taper_rows()}
+    step = steps.get(request.GET.get("step", ""))
+    preview, preview_id = row.preview, row.preview_id
+    if step is not None:
+        preview, preview_id = step.preview, step.preview_id
     return render(
         request,
         "cases/includes/plan_form.html#dose-preview",
-        {"preview": preview, "preview_id": preview_id},
+        {
+            "preview": preview or "Enter a dose to see the milligrams for this patient.",
+            "preview_id": preview_id,
+        },
     )
 
 
@@ -461,12 +456,15 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
     """The course so far; at an open decision, a revision form that starts from the plan
     as it stands on the day the revision would begin (a refused form keeps what was sent)."""
     content = attempt.content
-    context = _plan_context(attempt, Stage.OUTCOME, form or PlanForm(content=content))
+    patient = services.treatment_patient(attempt)
+    context = _plan_context(
+        attempt, Stage.OUTCOME, form or PlanForm(content=content, patient=patient)
+    )
     until = attempt.revealed_until_day
     revision = len(context["plans"])
     open_decision = attempt.stage == Stage.OUTCOME and attempt.decision_event is not None
     if form is None and open_decision and until is not None and context["plans"]:
-        context["form"] = _lazy(_revision_form, content, context["plans"][-1], until)
+        context["form"] = _lazy(_revision_form, content, patient, context["plans"][-1], until)
     context.update(
         until=until,
         course=_lazy(selectors.outcome_view, attempt, "Your patient's course", plans=revision),
@@ -478,10 +476,12 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
     return context
 
 
-def _revision_form(content: CaseContent, last: dict[str, Any], until: int) -> PlanForm:
+def _revision_form(
+    content: CaseContent, patient: Patient, last: dict[str, Any], until: int
+) -> PlanForm:
     """The revision form at an open decision: the plan as it stands from the next day."""
     remaining = plans.plan_from_day(Plan.from_dict(last["submission"].plan), until + 1)
-    return PlanForm(content=content, initial=PlanForm.initial_for(remaining))
+    return PlanForm(content=content, patient=patient, initial=PlanForm.initial_for(remaining))
 
 
 def _lazy(read: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -510,7 +510,9 @@ def outcome(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse
 @require_POST
 def plan_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(request.user, pk)
-    form = PlanForm(request.POST, content=attempt.content)
+    form = PlanForm(
+        request.POST, content=attempt.content, patient=services.treatment_patient(attempt)
+    )
     status = HTTPStatus.BAD_REQUEST
     if form.is_valid():
         try:

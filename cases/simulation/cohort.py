@@ -183,15 +183,26 @@ def simulate_cohort(
     plan: Plan | Sequence[PlanRevision],
     seed: int,
     params: Parameters | None = None,
+    seeds: Sequence[int] | None = None,
 ) -> CohortSummary:
     """Summarise an explicit list of patients (a case's own) under one plan or plan history.
 
-    Patient ``i`` is simulated with ``member_seeds(seed, len(patients))[i]``, as in
-    :func:`summarize_cohort`, so two plans given the same patients and seed share every draw.
+    Patient ``i`` is simulated with ``seeds[i]`` when given (the seeds the patients were drawn
+    with, so a case's cohort matches its debrief and preview member for member), else with
+    ``member_seeds(seed, len(patients))[i]``, as in :func:`summarize_cohort`; either way two
+    plans given the same patients and seed share every draw.
     """
     _check_count(len(patients))
     _check_seed(seed)
-    return _run_members(list(patients), member_seeds(seed, len(patients)), plan, seed, params)
+    if seeds is None:
+        seeds = member_seeds(seed, len(patients))
+    elif len(seeds) != len(patients):
+        raise ValueError(
+            f"seeds must give one seed per patient ({len(patients)}), not {len(seeds)}"
+        )
+    for member_seed in seeds:
+        _check_seed(member_seed)
+    return _run_members(list(patients), list(seeds), plan, seed, params)
 
 
 def _run_members(

@@ -14,19 +14,32 @@ from tests.factories import QuestionFactory, QuizFactory
 pytestmark = pytest.mark.django_db
 
 PLAN = {
-    "agent": "prednisone",
-    "dose": 0.75,
-    "unit": "mg/kg/day",
-    "duration_days": 14,
-    "taper": [{"dose": 0.25, "days": 14}],
+    "orders": [
+        {
+            "agent": "prednisone",
+            "start_day": 0,
+            "dose": 0.75,
+            "unit": "mg/kg/day",
+            "duration_days": 14,
+            "taper": [{"dose": 0.25, "unit": "mg/kg/day", "days": 14}],
+        }
+    ],
     "adjuncts": {"pneumocystis_prophylaxis": True},
 }
 RETREATMENT = {
-    "agent": "prednisone",
-    "dose": 20,
-    "unit": "mg/day",
-    "duration_days": 28,
-    "taper": [{"dose": 15, "days": 60}, {"dose": 10, "days": 90}, {"dose": 5, "days": 90}],
+    "orders": [
+        {
+            "agent": "prednisone",
+            "dose": 20,
+            "unit": "mg/day",
+            "duration_days": 28,
+            "taper": [
+                {"dose": 15, "unit": "mg/day", "days": 60},
+                {"dose": 10, "unit": "mg/day", "days": 90},
+                {"dose": 5, "unit": "mg/day", "days": 90},
+            ],
+        }
+    ],
     "adjuncts": {"bone_protection": True, "glucose_monitoring": True},
 }
 

@@ -47,7 +47,7 @@ def test_the_api_refuses_bad_input_with_the_reason(learner_client, attempt):
 
     response = learner_client.post(
         reverse("cases-api:plan", args=[attempt.pk]),
-        {"agent": "prednisone", "dose": 5, "unit": "mg/kg/day", "duration_days": 28},
+        {"orders": [{"agent": "prednisone", "dose": 5, "unit": "mg/kg/day", "duration_days": 28}]},
         content_type="application/json",
     )
 
@@ -61,11 +61,13 @@ def test_the_api_takes_further_orders_through_the_same_service(learner_client, a
     response = learner_client.post(
         reverse("cases-api:plan", args=[attempt.pk]),
         {
-            "agent": "methylprednisolone_pulse",
-            "dose": 1000,
-            "unit": "mg/day",
-            "duration_days": 3,
-            "additional_orders": [
+            "orders": [
+                {
+                    "agent": "methylprednisolone_pulse",
+                    "dose": 1000,
+                    "unit": "mg/day",
+                    "duration_days": 3,
+                },
                 {"agent": "prednisone", "start_day": 3, "dose": 0.5, "duration_days": 28},
                 {"agent": "stop_culprit"},
             ],
@@ -89,11 +91,10 @@ def test_the_api_names_the_order_a_refusal_is_about(learner_client, attempt):
     response = learner_client.post(
         reverse("cases-api:plan", args=[attempt.pk]),
         {
-            "agent": "prednisone",
-            "dose": 0.75,
-            "unit": "mg/kg/day",
-            "duration_days": 28,
-            "additional_orders": [{"agent": "clarithromycin", "dose": 250, "duration_days": 91}],
+            "orders": [
+                {"agent": "prednisone", "dose": 0.75, "unit": "mg/kg/day", "duration_days": 28},
+                {"agent": "clarithromycin", "dose": 250, "duration_days": 91},
+            ],
         },
         content_type="application/json",
     )
@@ -103,7 +104,7 @@ def test_the_api_names_the_order_a_refusal_is_about(learner_client, attempt):
     assert response.json() == {
         "detail": message,
         "code": "invalid",
-        "fields": {"additional_orders.0.dose": [message]},
+        "fields": {"orders.1.dose": [message]},
     }
     assert not attempt.plans.exists()
 

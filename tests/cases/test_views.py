@@ -271,6 +271,99 @@ def test_the_dose_preview_shows_the_engine_milligrams_for_this_patient(learner_c
     assert f"= {expected:.1f} mg a day" in response.text
 
 
+def test_each_taper_step_chooses_its_own_unit_and_is_saved_with_it(learner_client, attempt):
+    play_to(attempt, Stage.PLAN)
+
+    response = learner_client.post(
+        reverse("cases:plan", args=[attempt.pk]),
+        {
+            "agent": "prednisone",
+            "dose": "0.75",
+            "unit": "mg/kg/day",
+            "duration_days": "28",
+            "taper_dose_1": "0.5",
+            "taper_days_1": "28",
+            "taper_dose_2": "20",
+            "taper_unit_2": "mg/day",
+            "taper_days_2": "60",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    steps = attempt.plans.get().plan["orders"][0]["taper"]
+    assert [(step["dose"], step["unit"]) for step in steps] == [
+        (0.5, "mg/kg/day"),
+        (20.0, "mg/day"),
+    ]
+
+
+def test_a_taper_step_in_mg_a_day_that_rises_above_the_start_is_refused_beside_it(
+    learner_client, attempt
+):
+    play_to(attempt, Stage.PLAN)
+    start_mg = plans.dose_daily_mg(
+        patient=services.treatment_patient(attempt), agent="prednisone", dose=0.25, unit=None
+    )
+
+    response = learner_client.post(
+        reverse("cases:plan", args=[attempt.pk]),
+        {
+            "agent": "prednisone",
+            "dose": "0.25",
+            "unit": "mg/kg/day",
+            "duration_days": "28",
+            "taper_dose_1": f"{start_mg + 5:.0f}",
+            "taper_unit_1": "mg/day",
+            "taper_days_1": "28",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert '<ul class="errorlist" id="id_taper_dose_1_error">' in response.text
+    assert "a taper only goes down" in response.text
+    assert not attempt.plans.exists()
+
+
+def test_the_taper_preview_uses_the_steps_own_unit(learner_client, attempt):
+    play_to(attempt, Stage.PLAN)
+
+    response = learner_client.get(
+        reverse("cases:dose-preview", args=[attempt.pk]),
+        {
+            **MAIN_ORDER,
+            "taper_dose_1": "20",
+            "taper_unit_1": "mg/day",
+            "step": "1",
+        },
+        headers={"HX-Request": "true"},
+    )
+
+    assert 'id="taper-preview-1"' in response.text
+    assert "20 mg/day = 20.0 mg a day for this patient" in response.text
+
+
+def test_a_refused_plan_shows_every_rows_milligrams_without_typing_again(learner_client, attempt):
+    play_to(attempt, Stage.PLAN)
+    patient = services.treatment_patient(attempt)
+    step_mg = plans.dose_daily_mg(patient=patient, agent="prednisone", dose=0.5, unit=None)
+
+    response = learner_client.post(
+        reverse("cases:plan", args=[attempt.pk]),
+        {
+            **MAIN_ORDER,
+            "taper_dose_1": "0.5",
+            "taper_days_1": "-1",
+            "order_2_agent": "clarithromycin",
+            "order_2_dose": "1000",
+            "order_2_duration_days": "91",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert f"0.5 mg/kg/day = {step_mg:.1f} mg a day for this patient" in response.text
+    assert "1000 mg/day = 1000.0 mg a day for this patient" in response.text
+
+
 def fieldset(page: str, legend: str) -> str:
     """The markup of the plan form's fieldset with this legend."""
     return page.split(f"<legend>{legend}</legend>")[1].split("</fieldset>")[0]

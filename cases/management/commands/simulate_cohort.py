@@ -1,8 +1,12 @@
 """Summarise a simulated cohort under a plan.
 
-``manage.py simulate_cohort --profile P (--plan NAME | --plan-json FILE) [--patients N]
-[--seed S] [--json]``: a refused plan (bad JSON, a limit passed for any patient of the cohort)
-exits non-zero with the refusal sentence and simulates nothing.
+``manage.py simulate_cohort (--profile P | --case SLUG) (--plan NAME | --plan-json FILE)
+[--patients N] [--seed S] [--json]``: ``--case`` draws the patients of a published case with the
+sampler its debrief and ``case_preview`` use (``services.cohort_patients``: the seed's own
+patient first, each treated after the case's target work-up time, each run with the seed it
+was drawn with), so the figures match the preview's cohort. A refused plan (bad JSON, a limit
+passed for any patient of the cohort), an unknown or unpublished case, exits non-zero with the
+refusal sentence and simulates nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cases import services
+from cases.content import CaseContent, case_snapshot
+from cases.models import Case
 from cases.simulation import (
     PLANS,
     PROFILES,
@@ -36,7 +43,9 @@ class Command(BaseCommand):
     help = "Simulate a cohort of a built-in profile under a plan and print its outcome fractions."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--profile", help=f"one of: {', '.join(PROFILES)}")
+        patients = parser.add_mutually_exclusive_group()
+        patients.add_argument("--profile", help=f"one of: {', '.join(PROFILES)}")
+        patients.add_argument("--case", help="the slug of a published case, to draw its patients")
         plan = parser.add_mutually_exclusive_group()
         plan.add_argument("--plan", help=f"a built-in plan, one of: {', '.join(PLANS)}")
         plan.add_argument("--plan-json", help="a file holding a plan in the v2 JSON shape")
@@ -49,18 +58,26 @@ class Command(BaseCommand):
         if options["list"]:
             self._list()
             return
-        if not options["profile"] or not (options["plan"] or options["plan_json"]):
-            raise CommandError("--profile and one of --plan or --plan-json are required")
+        if not (options["profile"] or options["case"]) or not (
+            options["plan"] or options["plan_json"]
+        ):
+            raise CommandError(
+                "one of --profile or --case, and one of --plan or --plan-json, are required"
+            )
         try:
-            profile = get_profile(options["profile"])
-            seeds = member_seeds(options["seed"], _count(options["patients"]))
-            members = [profile.sample(seed) for seed in seeds]
+            count, seed = _count(options["patients"]), options["seed"]
+            if options["case"]:
+                members, seeds = _case_members(options["case"], count, seed)
+            else:
+                profile = get_profile(options["profile"])
+                seeds = member_seeds(seed, count)
+                members = [profile.sample(member_seed) for member_seed in seeds]
             plan = (
                 _read_plan(Path(options["plan_json"]), members)
                 if options["plan_json"]
                 else get_plan(options["plan"])
             )
-            summary = simulate_cohort(members, plan, options["seed"])
+            summary = simulate_cohort(members, plan, seed, seeds=seeds)
         except ValueError as error:
             raise CommandError(str(error)) from error
         if options["json"]:
@@ -82,6 +99,29 @@ def _count(patients: int) -> int:
     if not 1 <= patients <= 10**6:
         raise ValueError(f"patients must be a whole number between 1 and 1000000, not {patients}")
     return patients
+
+
+def _case_members(slug: str, count: int, seed: int) -> tuple[list[Patient], list[int]]:
+    """The patients of the published case ``slug`` and the seed each was drawn with."""
+    case = Case.objects.filter(slug=slug).first()
+    if case is None:
+        raise ValueError(f"no case has the slug {slug!r}")
+    if case.status != Case.Status.PUBLISHED:
+        raise ValueError(
+            f"the case {slug!r} is a draft: only a published case's patients are sampled "
+            "(publish it, or preview the draft with case_preview)"
+        )
+    version = case.versions.filter(number=case.version).first()
+    content = CaseContent(version.snapshot if version is not None else case_snapshot(case))
+    if seed < 0:
+        raise ValueError(f"seed must be a whole number of at least 0, not {seed}")
+    pairs = services.cohort_patients(
+        content=content,
+        seed=seed,
+        workup_days=content.case["target_workup_hours"] // 24,
+        patients=count,
+    )
+    return [patient for patient, _ in pairs], [member_seed for _, member_seed in pairs]
 
 
 def _read_plan(path: Path, members: list[Patient]) -> Plan:
