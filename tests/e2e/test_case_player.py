@@ -93,7 +93,7 @@ def test_a_learner_plays_the_case_through_a_relapse_to_the_debrief(page, relapsi
     expect(page.locator("svg[role=img] title").first).to_contain_text("Your patient's course")
 
     page.get_by_label("Starting dose").fill("20")
-    page.get_by_label("Unit").select_option("mg/day")
+    page.get_by_label("Unit", exact=True).select_option("mg/day")
     page.get_by_label("Full-dose duration (days)").fill("28")
     for step, (dose, days) in enumerate(((15, 60), (10, 90), (5, 90)), start=1):
         page.get_by_label(f"Step {step} dose").fill(str(dose))
