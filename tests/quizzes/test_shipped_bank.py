@@ -11,7 +11,7 @@ from tests.conftest import shipped_bank_load
 
 pytestmark = pytest.mark.django_db
 
-MIN_QUESTIONS = 29
+MIN_QUESTIONS = 150
 MIN_VIGNETTE_SHARE = 0.60
 MAX_KEY_LONGEST_SHARE = 1 / 3
 LABEL = re.compile(r"\b(" + "|".join(re.escape(source.value) for source in Source) + r")\b")
@@ -21,8 +21,21 @@ DISAGREEMENTS = {
     "op-q20": {Source.NEJM, Source.SUM_MX},  # 48 hours, or 24-72 hours and up to 10 days
     "op-q22": {Source.NEJM, Source.SUM_MX},  # clarithromycin: an alternative, or weaker
     "op-q24": {Source.NEJM, Source.MSD, Source.SUM_DX, Source.SUM_MX},  # relapse rates
+    "op-q25": {Source.NEJM, Source.SUM_MX},  # treatment delayed over 2 months or over 22 weeks
+    "op-q1004": {Source.NEJM, Source.MSD},  # a flu-like onset in 10-15% or in about half
+    "op-q1205": {Source.NEJM, Source.MSD, Source.SUM_MX},  # the whole course's length
+    "op-q1227": {Source.NEJM, Source.SUM_MX},  # 0.5-1 mg/kg, of which 0.75 is one choice
+    "op-q1304": {Source.NEJM, Source.SUM_MX},  # 12 weeks: delayed by one threshold only
+    "op-q1312": {Source.NEJM, Source.MSD, Source.SUM_DX, Source.SUM_MX},  # relapse rates
 }
 """Questions that teach a disagreement between sources, with the sources each must cite."""
+THEME_QUIZZES = (
+    "op-diagnosis-imaging",
+    "op-histology-bal",
+    "op-treatment-dosing",
+    "op-relapse-prognosis",
+    "op-secondary-mimics",
+)
 
 
 @pytest.fixture
@@ -115,6 +128,20 @@ def test_one_tutor_quiz_and_one_timed_exam_are_published(bank):
     assert (exam.mode, exam.time_limit_minutes, exam.is_published) == ("exam", 20, True)
     assert tutor.questions.filter(status=Question.Status.READY).count() >= 10
     assert exam.questions.filter(status=Question.Status.READY).count() >= 10
+
+
+def test_a_course_has_five_theme_quizzes_a_timed_mixed_exam_and_a_drawn_practice(bank):
+    themes = Quiz.objects.filter(slug__in=THEME_QUIZZES, is_published=True, mode="tutor")
+    exam = Quiz.objects.get(slug="op-course-exam")
+    practice = Quiz.objects.get(slug="op-practice-draw")
+
+    assert themes.count() == len(THEME_QUIZZES)
+    for quiz in themes:
+        assert quiz.questions.filter(status=Question.Status.READY).count() >= 15, quiz.slug
+    assert (exam.mode, exam.time_limit_minutes, exam.is_published) == ("exam", 60, True)
+    exam_topics = {t.parent_id or t.pk for q in exam.questions.all() for t in q.topics.all()}
+    assert exam_topics == set(Topic.objects.filter(parent=None).values_list("pk", flat=True))
+    assert (practice.selection, practice.draw_count, practice.is_published) == ("drawn", 20, True)
 
 
 def test_loading_the_bank_again_updates_rather_than_duplicates(bank):
