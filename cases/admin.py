@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from typing import Any
 
-from cases import services
+import nested_admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.forms.formsets import all_valid
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+
+from cases import services, studio
+from cases.admin_forms import (
+    ORDER_INPUTS,
+    PLAN_ORDERS,
+    STEP_INPUTS,
+    CaseAdminForm,
+    PlanFieldsForm,
+    adjunct_field,
+    order_field,
+    step_field,
+)
+from cases.checklist import publish_problems
+from cases.cohorts import COHORT_PATIENTS
+from cases.forms import ADJUNCTS
 from cases.models import (
     Attempt,
     Case,
@@ -31,6 +53,8 @@ from cases.models import (
     TestOrder,
     Therapy,
 )
+from cases.plans import MAX_TAPER_STEPS
+from edu_site.http import HtmxHttpRequest
 
 
 @admin.register(Investigation)
@@ -51,52 +75,98 @@ class TherapyAdmin(admin.ModelAdmin):
     list_display = ["name", "engine_agent", "source"]
 
 
-class HistoryInline(admin.StackedInline):
+class OneQueryChoices:
+    """Each foreign-key dropdown of the case page is read once per request, not once per row:
+    the choices are listed once and shared by every form of every inline."""
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest | None, **kwargs: Any
+    ) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if request is not None and field is not None:
+            shared = request.__dict__.setdefault("_one_query_choices", {})
+            key = db_field.remote_field.model
+            if key not in shared:
+                shared[key] = list(field.choices)
+            field.choices = shared[key]
+        return field
+
+
+class HistoryInline(nested_admin.NestedStackedInline):
     model = CaseHistoryItem
     extra = 0
 
 
-class ExamInline(admin.TabularInline):
+class ExamInline(nested_admin.NestedTabularInline):
     model = CaseExamFinding
     extra = 0
 
 
-class ResultInline(admin.StackedInline):
+class ResultValueInline(nested_admin.NestedTabularInline):
+    model = CaseResultValue
+    extra = 0
+
+
+class OptionInline(nested_admin.NestedTabularInline):
+    model = InterpretationOption
+    extra = 0
+
+
+class QuestionUnderResultForm(forms.ModelForm):
+    """A question asked on its result's report; it belongs to the result's case."""
+
+    class Meta:
+        model = InterpretationQuestion
+        fields = ["key", "prompt", "multiple", "source", "topic", "position"]
+
+    def save(self, commit: bool = True) -> InterpretationQuestion:
+        self.instance.case_id = self.instance.result.case_id
+        return super().save(commit=commit)
+
+
+class QuestionInline(OneQueryChoices, nested_admin.NestedStackedInline):
+    """Questions sit under the result they ask about, with their options under them, so a
+    question can only ever point at a result of its own case, saved or not yet saved."""
+
+    model = InterpretationQuestion
+    fk_name = "result"
+    form = QuestionUnderResultForm
+    extra = 0
+    inlines = [OptionInline]
+
+
+class ResultInline(OneQueryChoices, nested_admin.NestedStackedInline):
     model = CaseResult
     extra = 0
-    show_change_link = True
-    autocomplete_fields = ["investigation"]
+    inlines = [ResultValueInline, QuestionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CaseResult]:
+        return super().get_queryset(request).select_related("investigation", "case")
 
 
-class CaseDiagnosisInline(admin.TabularInline):
+class CaseDiagnosisInline(OneQueryChoices, nested_admin.NestedTabularInline):
     model = CaseDiagnosis
     extra = 0
 
 
-class CaseTherapyInline(admin.TabularInline):
+class CaseTherapyInline(OneQueryChoices, nested_admin.NestedTabularInline):
     model = CaseTherapy
     extra = 0
 
 
-class ManagementRuleInline(admin.StackedInline):
+class ManagementRuleInline(nested_admin.NestedStackedInline):
     model = ManagementRule
     extra = 0
 
 
-class ParameterInline(admin.TabularInline):
+class ParameterInline(nested_admin.NestedTabularInline):
     model = CaseParameter
     extra = 0
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(nested_admin.NestedTabularInline):
     model = CaseReference
     extra = 0
-
-
-class QuestionInline(admin.StackedInline):
-    model = InterpretationQuestion
-    extra = 0
-    show_change_link = True
 
 
 @admin.action(description="Publish a new version (freezes the content new attempts play)")
@@ -112,17 +182,106 @@ def publish_new_version(
             modeladmin.message_user(request, f"{case}: version {version.number} published.")
 
 
+@admin.action(description="Retire (no new attempts; attempts under way play on)")
+def retire(
+    modeladmin: admin.ModelAdmin[Case], request: HttpRequest, queryset: QuerySet[Case]
+) -> None:
+    for case in queryset:
+        try:
+            services.case_retire(case=case)
+        except services.AttemptError as error:
+            modeladmin.message_user(request, f"{case}: {error}", messages.ERROR)
+        else:
+            modeladmin.message_user(request, f"{case}: retired.")
+
+
+def _plan_rows() -> list[tuple[str | None, dict[str, Any]]]:
+    """The model plan's fieldsets: a line per order, a line per taper step, the adjuncts."""
+    sets: list[tuple[str | None, dict[str, Any]]] = []
+    for number in range(1, PLAN_ORDERS + 1):
+        lines: list[Any] = [tuple(order_field(number, name) for name in ORDER_INPUTS)]
+        lines += [
+            tuple(step_field(number, step, name) for name in STEP_INPUTS)
+            for step in range(1, MAX_TAPER_STEPS + 1)
+        ]
+        classes = [] if number == 1 else ["collapse"]
+        sets.append((f"Model plan: order {number}", {"fields": lines, "classes": classes}))
+    sets.append(
+        (
+            "Model plan: adjuncts",
+            {
+                "fields": [adjunct_field(name) for name in ADJUNCTS],
+                "description": "Leave every order empty to use the engine's recommendation "
+                "for the case's disease.",
+            },
+        )
+    )
+    return sets
+
+
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(nested_admin.NestedModelAdmin):
+    """One page per case: everything the case holds, its findings and model plan as fields."""
+
+    form = CaseAdminForm
     list_display = ["title", "status", "version", "difficulty"]
     list_filter = ["status", "difficulty"]
     prepopulated_fields = {"slug": ["title"]}
-    actions = [publish_new_version]
+    readonly_fields = ["status", "version"]
+    actions = [publish_new_version, retire]
+    fieldsets = [
+        (
+            "Presentation",
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    ("status", "version"),
+                    "summary",
+                    "learning_objectives",
+                    ("difficulty", "estimated_minutes"),
+                    "chief_complaint",
+                    "presenting_history",
+                    "presentation_source",
+                ]
+            },
+        ),
+        (
+            "The patient",
+            {
+                "fields": [
+                    ("age_min", "age_max", "sex"),
+                    ("height_min_cm", "height_max_cm"),
+                    ("excess_weight_min_kg", "excess_weight_max_kg"),
+                    ("temperature_c", "heart_rate", "respiratory_rate", "blood_pressure"),
+                    "engine_disease",
+                    ("secondary_cause", "culprit"),
+                ]
+            },
+        ),
+        (
+            "Engine findings at presentation",
+            {
+                "fields": [
+                    ("extent", "imaging_pattern", "days_since_onset"),
+                    ("fvc_pct", "fev1_pct", "dlco_pct"),
+                    ("spo2_pct", "pao2_mmhg"),
+                    ("crp_mg_dl", "esr_mm_h", "leukocytes_per_ul", "eosinophils_per_ul"),
+                    ("ggt_iu_l", "alp_iu_l", "bal_lymphocytes_pct"),
+                    ("traction_bronchiectasis", "fibrin_or_scarring_on_histology"),
+                ],
+                "description": "The engine simulates the patient from these; each field "
+                "gives its unit and the range the engine accepts.",
+            },
+        ),
+        ("Work-up and debrief", {"fields": ["target_workup_hours", "model_answer"]}),
+        *_plan_rows(),
+    ]
+    change_form_template = "admin/cases/case/change_form.html"
     inlines = [
         HistoryInline,
         ExamInline,
         ResultInline,
-        QuestionInline,
         CaseDiagnosisInline,
         CaseTherapyInline,
         ManagementRuleInline,
@@ -130,28 +289,116 @@ class CaseAdmin(admin.ModelAdmin):
         ReferenceInline,
     ]
 
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:case_id>/checklist/", wrap(self.checklist_view), name="cases_case_checklist"
+            ),
+            path(
+                "<int:case_id>/simulation/",
+                wrap(self.simulation_view),
+                name="cases_case_simulation",
+            ),
+            *super().get_urls(),
+        ]
 
-class ResultValueInline(admin.TabularInline):
-    model = CaseResultValue
-    extra = 0
+    def _case_or_404(self, request: HttpRequest, case_id: int) -> Case:
+        case = self.get_object(request, str(case_id))
+        if case is None or not self.has_view_permission(request, case):
+            raise Http404("No such case.")
+        return case
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        case = self.get_object(request, object_id)
+        studio_context = {} if case is None else _studio_context(case)
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), **studio_context}
+        )
+
+    def checklist_view(self, request: HtmxHttpRequest, case_id: int) -> HttpResponse:
+        """The publish checklist, live: with the page's unsaved form posted, the edits are
+        saved inside a transaction that is rolled back, so the list is what saving would
+        give; without them (no JavaScript), the saved case's list."""
+        case = self._case_or_404(request, case_id)
+        if request.method != "POST" or "title" not in request.POST:
+            if not request.htmx:
+                return redirect("admin:cases_case_change", case.pk)
+            return render(
+                request, "admin/cases/case/change_form.html#checklist", _studio_context(case)
+            )
+        if not self.has_change_permission(request, case):
+            raise PermissionDenied
+        context = self._unsaved_checklist(request, case)
+        return render(request, "admin/cases/case/change_form.html#checklist", context)
+
+    def _unsaved_checklist(self, request: HttpRequest, case: Case) -> dict[str, Any]:
+        form_class = self.get_form(request, case, change=True)
+        form = form_class(request.POST, request.FILES, instance=case)
+        with transaction.atomic():
+            valid = form.is_valid()
+            formsets, _ = self._create_formsets(request, form.instance, change=True)
+            if valid and all_valid(formsets):
+                saved = self.save_form(request, form, change=True)
+                self.save_model(request, saved, form, change=True)
+                self.save_related(request, form, formsets, change=True)
+                context = _studio_context(saved, unsaved=True)
+            else:
+                context = {**_studio_context(case), "checklist_unsaved_errors": True}
+            transaction.set_rollback(True)
+        return context
+
+    def simulation_view(self, request: HttpRequest, case_id: int) -> HttpResponse:
+        """N patients of the case under its model plan, or under the plan entered below."""
+        case = self._case_or_404(request, case_id)
+        settings_form = SimulationSettingsForm(request.GET or None)
+        plan_form = PlanFieldsForm(request.GET or None, initial=PlanFieldsForm.plan_initial({}))
+        preview = error = None
+        if settings_form.is_valid() and plan_form.is_valid():
+            plan_data = plan_form.plan_json() or None
+            try:
+                preview = studio.simulation_preview(
+                    case=case,
+                    plan_data=plan_data,
+                    patients=settings_form.cleaned_data["patients"],
+                    seed=settings_form.cleaned_data["seed"],
+                )
+            except studio.PreviewRefused as refused:
+                error = str(refused)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": case,
+            "title": f"Simulation preview: {case}",
+            "settings_form": settings_form,
+            "plan_form": plan_form,
+            "preview": preview,
+            "error": error,
+        }
+        return render(request, "admin/cases/case/simulation.html", context)
 
 
-@admin.register(CaseResult)
-class CaseResultAdmin(admin.ModelAdmin):
-    list_display = ["investigation", "case", "appropriateness"]
-    list_filter = ["case", "appropriateness"]
-    inlines = [ResultValueInline]
+class SimulationSettingsForm(forms.Form):
+    patients = forms.IntegerField(
+        min_value=1, max_value=studio.MAX_PREVIEW_PATIENTS, initial=COHORT_PATIENTS
+    )
+    seed = forms.IntegerField(min_value=0, initial=studio.DEFAULT_SEED)
 
 
-class OptionInline(admin.TabularInline):
-    model = InterpretationOption
-    extra = 0
-
-
-@admin.register(InterpretationQuestion)
-class InterpretationQuestionAdmin(admin.ModelAdmin):
-    list_display = ["key", "case", "result"]
-    inlines = [OptionInline]
+def _studio_context(case: Case, *, unsaved: bool = False) -> dict[str, Any]:
+    """The checklist and the changes since the last version, for the case's page."""
+    return {
+        "case": case,
+        "checklist": publish_problems(case),
+        "checklist_unsaved": unsaved,
+        "changes": studio.changes_since_version(case),
+    }
 
 
 @admin.register(CaseVersion)
@@ -198,11 +445,16 @@ class PlanSubmissionInline(RecordInline):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
-    list_display = ["id", "user", "case", "stage", "score", "started_at", "finished_at"]
-    list_filter = ["case", "stage"]
+    list_display = ["id", "user", "case", "stage", "score", "preview", "started_at", "finished_at"]
+    list_filter = ["case", "stage", "preview"]
     list_select_related = ["user", "case"]
     search_fields = ["user__username"]
     exclude = ["timeline", "counterfactual"]
+
+    def get_view_on_site_url(self, obj: Attempt | None = None) -> str | None:
+        """The learner's attempt read-only: their own pages would 404 for the educator."""
+        return None if obj is None else reverse("cases:review", args=[obj.pk])
+
     inlines = [
         HistoryAskInline,
         TestOrderInline,

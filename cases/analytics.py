@@ -41,7 +41,7 @@ FAILED_CHECKS_SHOWN = 8
 
 def finished_attempts(case: Case) -> QuerySet[Attempt]:
     """The case's scored attempts; callers narrow them to a class's learners."""
-    return Attempt.objects.filter(case=case, stage=Stage.DEBRIEF, score__isnull=False)
+    return Attempt.objects.counted().filter(case=case, stage=Stage.DEBRIEF, score__isnull=False)
 
 
 def share(count: int, total: int) -> float | None:
@@ -134,7 +134,7 @@ def case_analytics(*, case: Case, attempts: QuerySet[Attempt]) -> CaseAnalytics:
     report.mean_score = round(totals["mean_score"], 1)
     report.mean_minutes = round(totals["mean_duration"].total_seconds() / 60, 1)
     report.minute_bands = _minute_bands(totals, n)
-    version = case.versions.order_by("-number").first()
+    version = case.versions.released().order_by("-number").first()
     content = CaseContent(version.snapshot) if version else None
     ids = attempts.values("pk")
     report.competencies = _competencies(ids, n)

@@ -8,7 +8,7 @@ records (Attempt and the rows hanging off it) are listed in CasesConfig.learner_
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -170,8 +170,11 @@ class Case(models.Model):
     """An authored virtual patient; learners play its latest frozen CaseVersion."""
 
     class Status(models.TextChoices):
+        """Changed only by the admin's actions: publish (from any status) and retire."""
+
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
 
     class Difficulty(models.TextChoices):
         INTRODUCTORY = "introductory", "Introductory"
@@ -237,8 +240,7 @@ class Case(models.Model):
         return reverse("cases:detail", args=[self.slug])
 
     def clean(self) -> None:
-        """Check that the demographic ranges make sense and the engine accepts the patient
-        and the model plan."""
+        """Check that the demographic ranges make sense."""
         errors: dict[str, str | list[str]] = {}
         if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
             errors["age_max"] = "The oldest age must not be below the youngest."
@@ -246,12 +248,25 @@ class Case(models.Model):
             errors["height_max_cm"] = "The tallest height must not be below the shortest."
         if (self.excess_weight_min_kg or 0) > (self.excess_weight_max_kg or 0):
             errors["excess_weight_max_kg"] = "The upper weight excess must not be below the lower."
-        if not errors:
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Validate the fields, then have the engine check the findings and the model plan.
+
+        The admin form writes these two JSON fields from fields of its own and checks them
+        there (each error beside its own field), so it leaves them out here; every other
+        caller (API, import) gets the engine's refusal on the JSON field.
+        """
+        super().clean_fields(exclude=exclude)
+        skipped = set(exclude or ())
+        errors: dict[str, str | list[str]] = {}
+        if "engine_findings" not in skipped:
             try:
                 self.engine_patient_check()
             except (TypeError, ValueError) as error:
                 errors["engine_findings"] = str(error)
-        if self.model_plan:
+        if "model_plan" not in skipped and self.model_plan:
             try:
                 plan_from_json(self.model_plan)
             except PlanError as error:
@@ -263,16 +278,30 @@ class Case(models.Model):
         """Build the youngest, shortest variant, so the engine validates the findings."""
         if not isinstance(self.engine_findings, dict):
             raise ValueError("engine_findings must be a JSON object")
-        return Patient.from_dict(
-            {
-                **self.engine_findings,
-                "age": self.age_min,
-                "sex": "female" if self.sex == self.Sex.FEMALE else "male",
-                "height_cm": float(self.height_min_cm),
-                "weight_kg": float(max(30, self.height_min_cm - 100)),
-                "disease": self.engine_disease,
-            }
+        return case_patient(
+            self.engine_findings,
+            age=self.age_min,
+            sex=self.sex,
+            height_cm=self.height_min_cm,
+            disease=self.engine_disease,
         )
+
+
+def case_patient(
+    findings: Mapping[str, Any], *, age: int, sex: str, height_cm: int, disease: str
+) -> Patient:
+    """The engine patient of a case's youngest, shortest variant (a man when the case allows
+    either sex), which the engine checks the findings and the model plan against."""
+    return Patient.from_dict(
+        {
+            **findings,
+            "age": age,
+            "sex": "female" if sex == Case.Sex.FEMALE else "male",
+            "height_cm": float(height_cm),
+            "weight_kg": float(max(30, height_cm - 100)),
+            "disease": disease,
+        }
+    )
 
 
 class CaseHistoryItem(models.Model):
@@ -611,22 +640,39 @@ class CaseReference(models.Model):
         return self.get_source_display()
 
 
+class CaseVersionQuerySet(models.QuerySet["CaseVersion"]):
+    def released(self) -> CaseVersionQuerySet:
+        """Versions learners play: every one but the drafts frozen for educators' previews."""
+        return self.filter(preview=False)
+
+
 class CaseVersion(models.Model):
-    """An immutable snapshot of a case's content, frozen when it is published."""
+    """An immutable snapshot of a case's content, frozen when it is published.
+
+    A preview version freezes a draft for an educator's preview attempt; it is never
+    offered to learners and never counts as the case's latest version.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
     frozen_at = models.DateTimeField(auto_now_add=True)
+    preview = models.BooleanField(default=False)
+
+    objects = CaseVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "number"], name="unique_case_version")
+            models.UniqueConstraint(
+                fields=["case", "number"],
+                condition=models.Q(preview=False),
+                name="unique_case_version",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.case} v{self.number}"
+        return f"{self.case} {'preview of ' if self.preview else ''}v{self.number}"
 
 
 class Stage(models.TextChoices):
@@ -647,7 +693,12 @@ STAGE_ORDER = list(Stage)
 class AttemptQuerySet(models.QuerySet["Attempt"]):
     def open(self) -> AttemptQuerySet:
         """Attempts still being played: the query form of ``Attempt.is_open``."""
-        return self.filter(finished_at__isnull=True)
+        return self.filter(finished_at__isnull=True, abandoned_at__isnull=True)
+
+    def counted(self) -> AttemptQuerySet:
+        """Learners' attempts, without educators' previews: what progress, gradebooks,
+        analytics and item statistics count."""
+        return self.filter(preview=False)
 
 
 class Attempt(models.Model):
@@ -682,6 +733,17 @@ class Attempt(models.Model):
     )
     score = models.FloatField(null=True, blank=True)
     score_breakdown = models.JSONField(default=dict, blank=True)
+    abandoned_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the learner gave the attempt up: it leaves their cases in progress, "
+        "and everything they did stays.",
+    )
+    preview = models.BooleanField(
+        default=False,
+        help_text="An educator trying the case out: never counted in progress, gradebooks, "
+        "analytics or item statistics, and free to throw away.",
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -693,11 +755,11 @@ class Attempt(models.Model):
         indexes = [
             models.Index(fields=["user", "case"]),
             # Covers /progress/'s totals and attempt list, so SQLite never reads the rows'
-            # large timeline JSON to count a long history.
+            # large timeline JSON to count a long history (preview too: previews are left out).
             models.Index(
                 fields=[
                     *("user", "started_at", "id", "case", "stage", "score"),
-                    *("finished_at", "last_activity_at"),
+                    *("finished_at", "last_activity_at", "preview"),
                 ],
                 name="case_attempt_progress",
             ),
@@ -712,7 +774,7 @@ class Attempt(models.Model):
     @property
     def is_open(self) -> bool:
         """Still being played: the one definition of an open case attempt (see ``open``)."""
-        return self.finished_at is None
+        return self.finished_at is None and self.abandoned_at is None
 
     @cached_property
     def content(self) -> CaseContent:

@@ -48,7 +48,7 @@ class MyAttempts(TypedDict):
 def published_cases_for(user: User) -> QuerySet[WithAnnotations[Case, MyAttempts]]:
     """Published cases with this learner's attempts attached (two queries in all)."""
     mine = Attempt.objects.filter(user=user).only(
-        "id", "case_id", "stage", "score", "started_at", "finished_at"
+        "id", "case_id", "stage", "score", "started_at", "finished_at", "abandoned_at", "preview"
     )
     return Case.objects.filter(status=Case.Status.PUBLISHED).prefetch_related(
         Prefetch("attempts", queryset=mine, to_attr="my_attempts")
@@ -57,6 +57,43 @@ def published_cases_for(user: User) -> QuerySet[WithAnnotations[Case, MyAttempts
 
 def published_case(slug: str, user: User) -> WithAnnotations[Case, MyAttempts]:
     return get_object_or_404(published_cases_for(user), slug=slug)
+
+
+def case_for_viewer(slug: str, user: User) -> WithAnnotations[Case, MyAttempts]:
+    """The case page's case: a published one for a learner; any, draft or retired, for staff,
+    who preview drafts from it (admin's "View on site")."""
+    if not user.is_staff:
+        return published_case(slug, user)
+    mine = Attempt.objects.filter(user=user).only(
+        "id", "case_id", "stage", "score", "started_at", "finished_at", "abandoned_at", "preview"
+    )
+    cases = Case.objects.prefetch_related(
+        Prefetch("attempts", queryset=mine, to_attr="my_attempts")
+    )
+    return get_object_or_404(cases, slug=slug)
+
+
+def attempt_for_staff(pk: int) -> Attempt:
+    """Any learner's attempt, for an educator reading it (the caller checks staff status)."""
+    return get_object_or_404(Attempt.objects.select_related("case", "case_version", "user"), pk=pk)
+
+
+def attempt_dead_end(content: CaseContent) -> str:
+    """Why a frozen version cannot be played to its debrief, or "" when it can.
+
+    Versions frozen before the publish checklist could lack what the player needs: an
+    attempt on one says so and offers a new start instead of leaving the learner stuck.
+    """
+    for question in content.questions:
+        if not question["options"]:
+            return "one of its questions has no options to choose from"
+        if not any(option["correct"] for option in question["options"]):
+            return "one of its questions has no right answer"
+    if not any(d["role"] == "target" for d in content.diagnoses):
+        return "it has no diagnosis to reach"
+    if not content.therapies:
+        return "it offers no treatment"
+    return ""
 
 
 def attempt_for_user(user: User, pk: int) -> Attempt:
@@ -253,7 +290,7 @@ def case_progress(user: User, *, page: str | int | None = None) -> dict[str, Any
     the last RECENT_FINISHED finished attempts; the attempts table is paginated. A learner
     with no case attempt costs the one counting query, one with a history three.
     """
-    attempts = Attempt.objects.filter(user=user)
+    attempts = Attempt.objects.counted().filter(user=user)
     scored = Q(stage=Stage.DEBRIEF, score__isnull=False)
     totals = attempts.aggregate(
         started=Count("pk"),
@@ -312,7 +349,7 @@ def case_progress(user: User, *, page: str | int | None = None) -> dict[str, Any
 def interpretation_tallies(user: User) -> dict[str, TopicTally]:
     """The learner's case interpretation answers per topic, for mastery on /progress/."""
     rows = (
-        InterpretationAnswer.objects.filter(attempt__user=user)
+        InterpretationAnswer.objects.filter(attempt__user=user, attempt__preview=False)
         .exclude(topic_slug="")
         .values("topic_slug")
         .annotate(answers=Count("pk"), earned=Sum("score"))

@@ -83,7 +83,7 @@ def case_publish(*, case: Case) -> CaseVersion:
     if problems:
         raise PublishRefused(problems)
     snapshot = case_snapshot(case)
-    latest = case.versions.order_by("-number").first()
+    latest = case.versions.released().order_by("-number").first()
     number = case.version if latest is None else max(case.version, latest.number + 1)
     version = CaseVersion.objects.create(case=case, number=number, snapshot=snapshot)
     case.version = number
@@ -92,9 +92,19 @@ def case_publish(*, case: Case) -> CaseVersion:
     return version
 
 
+@transaction.atomic
+def case_retire(*, case: Case) -> Case:
+    """Stop offering a published case to learners; attempts already started play on."""
+    if case.status != Case.Status.PUBLISHED:
+        raise AttemptError(f"Only a published case can be retired; this one is {case.status}.")
+    case.status = Case.Status.RETIRED
+    case.save(update_fields=["status"])
+    return case
+
+
 def case_version_current(*, case: Case) -> CaseVersion:
     """The frozen version new attempts use; a shipped case is frozen on its first attempt."""
-    version = case.versions.filter(number=case.version).first()
+    version = case.versions.released().filter(number=case.version).first()
     if version is not None:
         return version
     problems = publish_problems(case)
@@ -102,7 +112,7 @@ def case_version_current(*, case: Case) -> CaseVersion:
         raise AttemptError(f"This case cannot be played yet: {' '.join(str(p) for p in problems)}")
     snapshot = case_snapshot(case)
     version, _ = CaseVersion.objects.get_or_create(
-        case=case, number=case.version, defaults={"snapshot": snapshot}
+        case=case, number=case.version, preview=False, defaults={"snapshot": snapshot}
     )
     return version
 
@@ -185,6 +195,11 @@ def attempt_step(
         locked = (
             Attempt.objects.select_for_update().select_related("case_version").get(pk=attempt.pk)
         )
+        if locked.abandoned_at is not None:
+            raise AttemptConflict(
+                "You abandoned this attempt, so it cannot go on; start the case again for a "
+                "new patient."
+            )
         if locked.stage not in stages:
             wanted = " or ".join(str(stage.label).lower() for stage in stages)
             raise AttemptConflict(
@@ -207,17 +222,69 @@ def attempt_start(*, user: Any, case: Case) -> Attempt:
     if case.status != Case.Status.PUBLISHED:
         raise AttemptConflict("This case is not published yet.")
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    if Attempt.objects.filter(user=user, finished_at__isnull=True).count() >= MAX_OPEN_ATTEMPTS:
+    if Attempt.objects.filter(user=user).open().counted().count() >= MAX_OPEN_ATTEMPTS:
         raise AttemptConflict(
             f"You already have {MAX_OPEN_ATTEMPTS} cases in progress. Carry on with one of "
             "them from your dashboard, or finish one, before starting another."
         )
-    version = case_version_current(case=case)
+    return _attempt_create(user, case, case_version_current(case=case))
+
+
+def _attempt_create(
+    user: Any, case: Case, version: CaseVersion, *, preview: bool = False
+) -> Attempt:
     seed = new_seed()
     patient = patient_sample(content=CaseContent(version.snapshot), seed=seed)
     return Attempt.objects.create(
-        user=user, case=case, case_version=version, seed=seed, patient=patient.to_dict()
+        user=user,
+        case=case,
+        case_version=version,
+        seed=seed,
+        patient=patient.to_dict(),
+        preview=preview,
     )
+
+
+@transaction.atomic
+def preview_start(*, user: Any, case: Case) -> Attempt:
+    """An educator's preview attempt on the case as it stands now, whatever its status.
+
+    The content is frozen into a preview version (never offered to learners, never the
+    case's latest version), so editing on while playing changes nothing mid-attempt. A case
+    the checklist refuses could not be played through, so it is refused the same way.
+    """
+    problems = publish_problems(case)
+    if problems:
+        raise PublishRefused(problems)
+    version = CaseVersion.objects.create(
+        case=case, number=case.version, snapshot=case_snapshot(case), preview=True
+    )
+    return _attempt_create(user, case, version, preview=True)
+
+
+@transaction.atomic
+def preview_discard(*, attempt: Attempt) -> None:
+    """Throw a preview attempt away with everything hanging off it (and its version, once
+    no other attempt plays it)."""
+    if not attempt.preview:
+        raise AttemptConflict("Only a preview attempt can be thrown away.")
+    version = attempt.case_version
+    attempt.delete()
+    if version.preview and not Attempt.objects.filter(case_version=version).exists():
+        version.delete()
+
+
+@transaction.atomic
+def attempt_abandon(*, attempt: Attempt) -> Attempt:
+    """Give an open attempt up: it leaves the learner's cases in progress; every answer,
+    order and plan stays as it was."""
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if not locked.is_open:
+        raise AttemptConflict("This attempt is already over, so there is nothing to abandon.")
+    locked.abandoned_at = timezone.now()
+    locked.save(update_fields=["abandoned_at", "last_activity_at"])
+    attempt.abandoned_at = locked.abandoned_at
+    return attempt
 
 
 def history_ask(*, attempt: Attempt, item_key: str) -> HistoryAsk:

@@ -28,7 +28,11 @@ urlpatterns = [
     path("attempts/<id:pk>/outcome/continue/", views.outcome_continue, name="outcome-continue"),
     path("attempts/<id:pk>/outcome/finish/", views.attempt_finish, name="attempt-finish"),
     path("attempts/<id:pk>/debrief/", views.debrief, name="debrief"),
+    path("attempts/<id:pk>/abandon/", views.attempt_abandon, name="abandon"),
+    path("attempts/<id:pk>/discard/", views.preview_discard, name="preview-discard"),
+    path("attempts/<id:pk>/review/", views.attempt_review, name="review"),
     path("<slug:slug>/", views.case_detail, name="detail"),
     path("<slug:slug>/start/", views.attempt_start, name="start"),
+    path("<slug:slug>/preview/", views.preview_start, name="preview-start"),
     path("<slug:slug>/analytics/", views.analytics, name="analytics"),
 ]

@@ -41,13 +41,82 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def case_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    case = selectors.published_case(slug, request.user)
+    case = selectors.case_for_viewer(slug, request.user)
     open_attempts = [a for a in case.my_attempts if a.is_open]
     return render(
         request,
         "cases/case_detail.html",
         {"case": case, "open_attempts": open_attempts, "attempts": case.my_attempts},
     )
+
+
+def _staff(request: AuthenticatedHttpRequest) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied("Only educators may do this.")
+
+
+@login_required
+@require_POST
+def preview_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """An educator plays the case as it stands, draft or not; nothing counts it."""
+    _staff(request)
+    case = get_object_or_404(Case, slug=slug)
+    try:
+        attempt = services.preview_start(user=request.user, case=case)
+    except AttemptError as error:
+        messages.error(request, f"The case cannot be previewed yet: {error}")
+        return redirect(case)
+    return redirect(attempt)
+
+
+@login_required
+@require_POST
+def preview_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(request.user, pk)
+    try:
+        services.preview_discard(attempt=attempt)
+    except AttemptError as error:
+        messages.error(request, str(error))
+        return redirect(attempt)
+    messages.success(request, "The preview attempt was thrown away.")
+    return redirect(attempt.case)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_abandon(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Ask first (GET), then give the attempt up (POST); nothing the learner did is lost."""
+    attempt = selectors.attempt_for_user(request.user, pk)
+    if request.method == "GET":
+        return render(request, "cases/attempt_abandon.html", {"attempt": attempt})
+    try:
+        services.attempt_abandon(attempt=attempt)
+    except AttemptError as error:
+        messages.error(request, str(error))
+        return redirect(attempt)
+    messages.success(request, "You abandoned that attempt; it stays in your list of attempts.")
+    return redirect(attempt.case)
+
+
+@login_required
+@require_GET
+def attempt_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Any learner's attempt read-only for an educator: the debrief once finished, else
+    what the learner has done so far (admin's "View on site" for an attempt)."""
+    _staff(request)
+    attempt = selectors.attempt_for_staff(pk)
+    if attempt.stage == Stage.DEBRIEF and attempt.finished_at is not None:
+        context = {**debrief_context(attempt), "read_only": True}
+        return render(request, "cases/attempt_debrief.html", context)
+    context = _player_context(attempt, Stage(attempt.stage), read_only=True)
+    context |= {
+        "history_asks": attempt.history_asks.all(),
+        "test_orders": attempt.test_orders.all(),
+        "answers": attempt.answers.all(),
+        "diagnosis": getattr(attempt, "diagnosis_submission", None),
+        "plans": attempt.plans.all(),
+    }
+    return render(request, "cases/attempt_review.html", context)
 
 
 @login_required
@@ -107,6 +176,7 @@ def _player_context(attempt: Attempt, stage: Stage, **extra: Any) -> dict[str, A
             for s in Stage
         ],
         "is_current": attempt.stage == stage,
+        "dead_end": selectors.attempt_dead_end(attempt.content) if attempt.is_open else "",
         **extra,
     }
 

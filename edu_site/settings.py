@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "nested_admin",
     "csp",
     "drf_spectacular_sidecar",
     "cases",
@@ -224,6 +225,10 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MAX_IMAGE_BYTES = env_int("MAX_IMAGE_BYTES", 5_000_000)
+# A case is edited on one admin page (every result, question and option, the findings and
+# the model plan's rows): the shipped case alone posts some 1,800 fields, above Django's
+# default of 1,000. The limit still bounds what one request may send.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Django itself serves uploaded images on a laptop or in classroom mode; behind nginx the
 # proxy serves MEDIA_ROOT (SERVE_MEDIA=false), or an S3-compatible store does (above).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)

@@ -17,8 +17,10 @@ from .cohort import (
 from .narrative import EventKind
 from .parameters import Parameters
 from .patient import (
+    FINDINGS,
     Disease,
     Extent,
+    Finding,
     ImagingPattern,
     Patient,
     SecondaryCause,
@@ -34,6 +36,7 @@ from .timeline import DailySeries, Event, Timeline, revise, simulate
 __all__ = [
     "AGENTS",
     "CITATIONS",
+    "FINDINGS",
     "HORIZON_DAYS",
     "PLANS",
     "PROFILES",
@@ -48,6 +51,7 @@ __all__ = [
     "Event",
     "EventKind",
     "Extent",
+    "Finding",
     "ImagingPattern",
     "Order",
     "Parameters",

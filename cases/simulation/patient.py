@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import MISSING, asdict, dataclass, fields
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 CM_PER_INCH = 2.54
 DEVINE_BASE_HEIGHT_CM = 60 * CM_PER_INCH
@@ -75,6 +75,163 @@ MILD_FEV1_PCT = 70.0  # SUM-MX: FEV1 > 70 %
 RESPIRATORY_INSUFFICIENCY_PAO2_MMHG = 60.0
 
 
+CULPRIT_MAX_LENGTH = 120
+
+
+@dataclass(frozen=True)
+class Finding:
+    """How an author writes one of the patient's findings at presentation.
+
+    ``kind`` says what is written: a number (``low`` to ``high`` in ``unit``), a whole
+    number, one of ``choices``, a yes/no flag, or free text. The ranges are the engine's
+    input limits (what it accepts), not reference ranges: the sources give no bounds for
+    them, so they are ours, wide enough for any patient a case could describe.
+    """
+
+    name: str
+    label: str
+    kind: Literal["number", "integer", "choice", "flag", "text"]
+    help: str
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+FINDINGS: tuple[Finding, ...] = (
+    Finding(
+        "extent",
+        "Extent",
+        "choice",
+        "One area of disease, or several (NEJM: multifocal opacities are a relapse factor).",
+        choices=tuple(member.value for member in Extent),
+    ),
+    Finding(
+        "imaging_pattern",
+        "Imaging pattern",
+        "choice",
+        "The dominant CT pattern; consolidation, ground glass and nodules are airspace patterns, "
+        "reticular is the fibrosing one.",
+        choices=tuple(member.value for member in ImagingPattern),
+    ),
+    Finding("fvc_pct", "FVC", "number", "Forced vital capacity.", "% predicted", 0.0, 1000.0),
+    Finding(
+        "fev1_pct", "FEV1", "number", "Forced expiratory volume in 1 s.", "% predicted", 0.0, 1000.0
+    ),
+    Finding(
+        "dlco_pct",
+        "DLCO",
+        "number",
+        f"Diffusing capacity; below {DLCO_LOW_PCT:g} % is a relapse factor (NEJM).",
+        "% predicted",
+        0.0,
+        1000.0,
+    ),
+    Finding(
+        "spo2_pct", "SpO2", "number", "Oxygen saturation at rest, on room air.", "%", 50.0, 100.0
+    ),
+    Finding(
+        "pao2_mmhg",
+        "PaO2",
+        "number",
+        f"Arterial oxygen; below {PAO2_LOW_MMHG:g} mm Hg is a relapse factor (NEJM), below "
+        f"{RESPIRATORY_INSUFFICIENCY_PAO2_MMHG:g} respiratory insufficiency.",
+        "mm Hg",
+        0.0,
+        1000.0,
+    ),
+    Finding("crp_mg_dl", "CRP", "number", "C-reactive protein.", "mg/dL", 0.0, 1000.0),
+    Finding("esr_mm_h", "ESR", "number", "Erythrocyte sedimentation rate.", "mm/h", 0.0, 1000.0),
+    Finding(
+        "leukocytes_per_ul",
+        "Leukocytes",
+        "number",
+        "White cells in blood.",
+        "per µL",
+        0.0,
+        500000.0,
+    ),
+    Finding(
+        "eosinophils_per_ul",
+        "Eosinophils",
+        "number",
+        "Eosinophils in blood.",
+        "per µL",
+        0.0,
+        100000.0,
+    ),
+    Finding(
+        "ggt_iu_l",
+        "GGT",
+        "number",
+        f"Gamma-GT; above {GGT_CHOLESTASIS_IU_L:g} IU/L counts as cholestasis, a relapse factor "
+        "(SUM-MX).",
+        "IU/L",
+        0.0,
+        10000.0,
+    ),
+    Finding(
+        "alp_iu_l",
+        "ALP",
+        "number",
+        f"Alkaline phosphatase; above {ALP_CHOLESTASIS_IU_L:g} IU/L counts as cholestasis "
+        "(SUM-MX).",
+        "IU/L",
+        0.0,
+        10000.0,
+    ),
+    Finding(
+        "bal_lymphocytes_pct",
+        "BAL lymphocytes",
+        "number",
+        "Share of lavage cells.",
+        "% of cells",
+        0.0,
+        100.0,
+    ),
+    Finding(
+        "days_since_onset",
+        "Days since onset",
+        "integer",
+        "Days from the first symptom to presentation; the work-up adds to it, and a long delay "
+        "raises the risk of relapse (NEJM).",
+        "days",
+        0,
+        3650,
+    ),
+    Finding(
+        "secondary_cause",
+        "Secondary cause",
+        "choice",
+        "Only for a secondary organizing pneumonia, and then required: what causes it.",
+        choices=tuple(member.value for member in SecondaryCause),
+    ),
+    Finding(
+        "culprit",
+        "Named culprit",
+        "text",
+        "The cause by name, as the case tells it (the drug, the disease, the organism); only "
+        "with a secondary cause. The engine does not read it.",
+        high=CULPRIT_MAX_LENGTH,
+    ),
+    Finding(
+        "traction_bronchiectasis",
+        "Traction bronchiectasis",
+        "flag",
+        "Seen on CT; a relapse factor (NEJM).",
+    ),
+    Finding(
+        "fibrin_or_scarring_on_histology",
+        "Fibrin or scarring on histology",
+        "flag",
+        "Intra-alveolar fibrin or background scarring on biopsy; a relapse factor (NEJM).",
+    ),
+)
+"""Every finding an author writes, in the order a form shows them: the one description the
+admin form, its help text and docs/authoring.md take their units and ranges from."""
+FINDING_BY_NAME = {finding.name: finding for finding in FINDINGS}
+
+
 def ideal_body_weight_kg(height_cm: float, sex: Sex) -> float:
     """Devine formula: 50 kg (men) or 45.5 kg (women) plus 2.3 kg per inch above five feet.
 
@@ -114,6 +271,8 @@ class Patient:
     bal_lymphocytes_pct: float
     days_since_onset: int
     secondary_cause: SecondaryCause | None = None
+    culprit: str = ""
+    """The secondary cause by name (amiodarone, rheumatoid arthritis); shown, never modelled."""
     traction_bronchiectasis: bool = False
     fibrin_or_scarring_on_histology: bool = False
 
@@ -131,10 +290,9 @@ class Patient:
         _check_range("age", self.age, 16, 100)
         _check_range("height_cm", self.height_cm, 120.0, 220.0)
         _check_range("weight_kg", self.weight_kg, 30.0, 250.0)
-        _check_range("spo2_pct", self.spo2_pct, 50.0, 100.0)
-        _check_range("days_since_onset", self.days_since_onset, 0, 3650)
-        for name in ("fvc_pct", "fev1_pct", "dlco_pct", "pao2_mmhg", "crp_mg_dl", "esr_mm_h"):
-            _check_range(name, getattr(self, name), 0.0, 1000.0)
+        for finding in FINDINGS:
+            if finding.low is not None and finding.high is not None and finding.kind != "text":
+                _check_range(finding.name, getattr(self, finding.name), finding.low, finding.high)
         needs_cause = self.disease is Disease.SECONDARY_OP
         if needs_cause != (self.secondary_cause is not None):
             raise ValueError(
@@ -142,6 +300,10 @@ class Patient:
                 f"{[cause.value for cause in SecondaryCause]} when disease is secondary_op, "
                 "and None for every other disease"
             )
+        if self.culprit and self.secondary_cause is None:
+            raise ValueError("culprit names a secondary cause, so it needs one")
+        if len(self.culprit) > CULPRIT_MAX_LENGTH:
+            raise ValueError(f"culprit must be at most {CULPRIT_MAX_LENGTH} characters")
 
     @property
     def ideal_body_weight_kg(self) -> float:

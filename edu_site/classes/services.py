@@ -331,9 +331,7 @@ def assignment_attempt_start(
 
 def _resumable(links: Any, assignment: Assignment) -> CaseAttempt | QuizAttempt | None:
     if assignment.case_id:
-        return CaseAttempt.objects.filter(
-            assignment_link__in=links, finished_at__isnull=True
-        ).first()
+        return CaseAttempt.objects.filter(assignment_link__in=links).open().first()
     return QuizAttempt.objects.filter(
         assignment_link__in=links, state=QuizAttempt.State.IN_PROGRESS
     ).first()

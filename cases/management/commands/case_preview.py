@@ -14,13 +14,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import scoring, services
-from cases.cohorts import COHORT_PATIENTS, ArmOutcome, cohort_compare
-from cases.content import CaseContent, case_snapshot
+from cases import studio
+from cases.cohorts import COHORT_PATIENTS
 from cases.models import Case
-from cases.simulation import Patient, Plan, PlanError, check_plan, plan_from_json
-
-DEFAULT_SEED = 20240601
 
 
 class Command(BaseCommand):
@@ -32,39 +28,25 @@ class Command(BaseCommand):
         which.add_argument("--plan-json", type=Path, help="a file holding the plan JSON")
         which.add_argument("--model-plan", action="store_true", help="the case's own plan")
         parser.add_argument("--patients", type=int, default=COHORT_PATIENTS)
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        parser.add_argument("--seed", type=int, default=studio.DEFAULT_SEED)
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
         case = Case.objects.filter(slug=options["slug"]).first()
         if case is None:
             raise CommandError(f"No case has the slug {options['slug']!r}.")
-        if not 1 <= options["patients"] <= 10_000 or options["seed"] < 0:
-            raise CommandError("--patients must be 1 to 10000 and --seed at least 0.")
-        content = CaseContent(case_snapshot(case))
-        patients = services.cohort_patients(
-            content=content,
-            seed=options["seed"],
-            workup_days=content.case["target_workup_hours"] // 24,
-            patients=options["patients"],
-        )
-        model_plan = content.model_plan(patients[0][0])
-        plan = model_plan if options["model_plan"] else _read_plan(options["plan_json"])
-        _check_for_everyone(plan, [patient for patient, _ in patients])
-        comparison = cohort_compare(patients, plan, model_plan, services.engine_parameters(content))
-        weights = [patient.ideal_body_weight_kg for patient, _ in patients]
-        preview = scoring.plan_preview(content, plan, model_plan, weights, comparison)
-        result = {
-            "case": case.slug,
-            "patients": comparison.patients,
-            "seed": options["seed"],
-            "plan": plan.to_dict(),
-            "summary": _summary(comparison.yours),
-            "model_plan_summary": _summary(comparison.model),
-            "management": preview.management,
-            "safety": preview.safety,
-            "checks": preview.checks,
-        }
+        plan_data = None if options["model_plan"] else _read_plan(options["plan_json"])
+        try:
+            preview = studio.simulation_preview(
+                case=case,
+                plan_data=plan_data,
+                patients=options["patients"],
+                seed=options["seed"],
+                samples=0,
+            )
+        except studio.PreviewRefused as error:
+            raise CommandError(str(error)) from None
+        result = preview.to_dict()
         if options["json"]:
             self.stdout.write(json.dumps(result))
             return
@@ -82,43 +64,13 @@ class Command(BaseCommand):
             self.stdout.write(f"      {check['note']}")
 
 
-def _read_plan(path: Path) -> Plan:
-    """The plan in the file, or a CommandError (non-zero exit) saying why it is refused."""
+def _read_plan(path: Path) -> Any:
+    """The file's JSON, or a CommandError (non-zero exit) saying why it cannot be read."""
     try:
-        data = json.loads(path.read_text())
+        return json.loads(path.read_text())
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
     except json.JSONDecodeError as error:
         raise CommandError(
             f"{path} is not valid JSON: {error.msg} (line {error.lineno})."
         ) from None
-    try:
-        return plan_from_json(data)
-    except PlanError as error:
-        raise CommandError(f"The plan is refused. {error}") from None
-
-
-def _check_for_everyone(plan: Plan, patients: list[Patient]) -> None:
-    """Per-kilogram limits depend on the patient: refuse a plan that passes one for anyone."""
-    for patient in patients:
-        try:
-            check_plan(plan, patient)
-        except PlanError as error:
-            weight = patient.ideal_body_weight_kg
-            raise CommandError(
-                f"The plan is refused for a patient of ideal body weight {weight:.1f} kg. {error}"
-            ) from None
-
-
-def _summary(arm: ArmOutcome) -> dict[str, float]:
-    """The arm's outcomes as shares of the cohort, and its mean days with active disease."""
-    return {
-        "relapse_5y": round(arm.share("relapsed"), 3),
-        "death_5y": round(arm.share("died"), 3),
-        "any_steroid_harm": round(arm.share("steroid_harm"), 3),
-        "persistent_disease_1y": round(arm.share("persistent_1y"), 3),
-        "relapse_or_persistent": round(arm.share("unsettled"), 3),
-        "mean_active_disease_days": arm.active_days,
-        "serious_adverse_event": round(arm.share("serious_adverse"), 3),
-        "still_ill_day_10": round(arm.share("ill_day_10"), 3),
-    }
