@@ -222,7 +222,8 @@ class PlanForm(forms.Form):
         }
         for step, taper in enumerate(main.taper[:MAX_TAPER_STEPS], start=1):
             initial[f"taper_dose_{step}"] = taper.dose
-            initial[f"taper_unit_{step}"] = taper.unit.value if taper.unit else ""
+            own_unit = taper.unit is not None and taper.unit != main.unit
+            initial[f"taper_unit_{step}"] = taper.unit.value if taper.unit and own_unit else ""
             initial[f"taper_days_{step}"] = taper.days
         others = [o for o in plan.orders if o is not main]
         for number, order in zip(ADDITIONAL_ORDER_NUMBERS, others, strict=False):

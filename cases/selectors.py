@@ -32,6 +32,7 @@ from cases.models import Attempt, Case, InterpretationAnswer, Stage
 from cases.simulation import HORIZON_DAYS, Event, EventKind, Patient, Plan, Timeline
 from cases.snapshot import DiagnosisEntry, InvestigationEntry, ResultValue
 from edu_site.models import User
+from edu_site.release import source_digest
 from quizzes.selectors import TopicTally
 
 if TYPE_CHECKING:
@@ -96,10 +97,15 @@ def attempt_dead_end(content: CaseContent) -> str:
     return ""
 
 
-def attempt_for_user(user: User, pk: int) -> Attempt:
+ENGINE_RESULTS = ("timeline", "counterfactual", "cohort_comparison")
+"""The attempt's large engine results, which a page whose course is kept rendered need not
+read (``defer``); one that does read one loads it then."""
+
+
+def attempt_for_user(user: User, pk: int, *, defer: Sequence[str] = ()) -> Attempt:
     """The learner's own attempt with its frozen content; anyone else's is a 404."""
     return get_object_or_404(
-        Attempt.objects.select_related("case", "case_version"), pk=pk, user=user
+        Attempt.objects.select_related("case", "case_version").defer(*defer), pk=pk, user=user
     )
 
 
@@ -440,13 +446,27 @@ class Debrief:
 DEBRIEF_CACHE_SECONDS = 24 * 3600
 
 
-def debrief_view(attempt: Attempt) -> Debrief:
-    """Both five-year courses and the cohort view, kept in the cache under the attempt and
-    the moment it finished: a finished attempt never changes, so a reload rebuilds nothing."""
+def course_key(attempt: Attempt, *, plans: int) -> str:
+    """What the engine's parts of the outcome and debrief pages depend on, as a cache key.
+
+    The attempt and its seed; its revision (the ``plans`` submitted, which the page has
+    already) and its open decision, which are what change what the learner has seen; when it
+    finished; and the code that builds them. Nothing is kept across revisions or releases.
+    """
     finished = attempt.finished_at.timestamp() if attempt.finished_at else None
-    key = f"cases:debrief:{attempt.pk}:{attempt.seed}:{finished}"
+    return (
+        f"{attempt.pk}:{attempt.seed}:{plans}:{attempt.decision_event}:{finished}:{source_digest()}"
+    )
+
+
+def debrief_view(attempt: Attempt, *, plans: int) -> Debrief:
+    """Both five-year courses and the cohort view, kept in the cache under ``course_key``:
+    a finished attempt never changes, so a reload rebuilds nothing."""
 
     def build() -> Debrief:
+        deferred = attempt.get_deferred_fields() & set(ENGINE_RESULTS)
+        if deferred:
+            attempt.refresh_from_db(fields=sorted(deferred))  # one read, not one per field
         if attempt.timeline is None or attempt.counterfactual is None:
             raise ValueError(f"Attempt {attempt.pk} has no counterfactual: it never finished.")
         return Debrief(
@@ -455,14 +475,12 @@ def debrief_view(attempt: Attempt) -> Debrief:
             cohort=cohort_view(attempt.cohort_comparison),
         )
 
+    key = f"cases:debrief:{course_key(attempt, plans=plans)}"
     return cast(Debrief, cache.get_or_set(key, build, DEBRIEF_CACHE_SECONDS))
 
 
 def outcome_view(attempt: Attempt, title: str, *, plans: int) -> dict[str, Any]:
-    """The outcome page's events and charts so far, cached under the attempt, its number of
-    ``plans`` (the page has them already) and its open decision: those are what change what
-    the learner has seen."""
-    key = f"cases:outcome:{attempt.pk}:{attempt.seed}:{plans}:{attempt.decision_event}"
+    """The outcome page's events and charts so far, kept in the cache under ``course_key``."""
 
     def build() -> dict[str, Any]:
         timeline = outcome_timeline(attempt)
@@ -473,6 +491,7 @@ def outcome_view(attempt: Attempt, title: str, *, plans: int) -> dict[str, Any]:
             "charts": charts.course_charts(attempt.timeline or {}, until, title, events=events),
         }
 
+    key = f"cases:outcome:{course_key(attempt, plans=plans)}"
     return cast(dict[str, Any], cache.get_or_set(key, build, DEBRIEF_CACHE_SECONDS))
 
 

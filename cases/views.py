@@ -6,7 +6,7 @@ with htmx the same view returns the page's fragment ("template#partial") instead
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial, wraps
 from http import HTTPStatus
 from typing import Any, cast
@@ -17,15 +17,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap
 
 from cases import analytics as case_analytics
 from cases import plans, selectors, services
+from cases.content import CaseContent
 from cases.errors import AttemptConflict, AttemptError
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
 from cases.models import Attempt, Case, Stage
-from cases.simulation import Plan
+from cases.simulation import Patient, Plan
 from edu_site.classes import selectors as class_selectors
 from edu_site.http import AuthenticatedHttpRequest
 from edu_site.refusals import Refusal
@@ -143,14 +145,17 @@ def attempt_resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 StagePage = Callable[[AuthenticatedHttpRequest, Attempt], HttpResponse]
 
 
-def stage_page(stage: Stage) -> Callable[[StagePage], Callable[..., HttpResponse]]:
+def stage_page(
+    stage: Stage, *, defer: Sequence[str] = ()
+) -> Callable[[StagePage], Callable[..., HttpResponse]]:
     """Guard a stage page: the view gets the learner's own attempt (anyone else's is a
-    404), and an attempt that has not reached ``stage`` yet is sent to its current stage."""
+    404), without the ``defer`` fields unless it reads them, and an attempt that has not
+    reached ``stage`` yet is sent to its current stage."""
 
     def guard(view: StagePage) -> Callable[..., HttpResponse]:
         @wraps(view)
         def guarded(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-            attempt = selectors.attempt_for_user(request.user, pk)
+            attempt = selectors.attempt_for_user(request.user, pk, defer=defer)
             if not attempt.stage_reached(stage):
                 return redirect(attempt)
             return view(request, attempt)
@@ -526,29 +531,47 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
         attempt, Stage.OUTCOME, form or PlanForm(content=content, patient=patient)
     )
     until = attempt.revealed_until_day
-    shown = selectors.outcome_view(attempt, "Your patient's course", plans=len(context["plans"]))
-    events = shown["events"]
+    revision = len(context["plans"])
     open_decision = attempt.stage == Stage.OUTCOME and attempt.decision_event is not None
     if form is None and open_decision and until is not None and context["plans"]:
-        current = Plan.from_dict(context["plans"][-1]["submission"].plan)
-        remaining = plans.plan_from_day(current, until + 1)
-        context["form"] = PlanForm(
-            content=content, patient=patient, initial=PlanForm.initial_for(remaining)
-        )
+        context["form"] = _lazy(_revision_form, content, patient, context["plans"][-1], until)
     context.update(
         until=until,
-        events=events,
-        charts=shown["charts"],
+        course=_lazy(selectors.outcome_view, attempt, "Your patient's course", plans=revision),
         decision=open_decision,
-        decision_event=events[-1] if open_decision else None,
+        refused_form=form is not None,
         finished_course=attempt.decision_event is None,
+        **_course_cache(attempt, revision),
     )
     return context
 
 
+def _revision_form(
+    content: CaseContent, patient: Patient, last: dict[str, Any], until: int
+) -> PlanForm:
+    """The revision form at an open decision: the plan as it stands from the next day."""
+    remaining = plans.plan_from_day(Plan.from_dict(last["submission"].plan), until + 1)
+    return PlanForm(content=content, patient=patient, initial=PlanForm.initial_for(remaining))
+
+
+def _lazy(read: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``read(*args, **kwargs)``, called on first use only: the page parts built from it are
+    kept rendered (``{% cache %}`` under ``course_key``), so a reload never reads it."""
+    return SimpleLazyObject(partial(read, *args, **kwargs))
+
+
+def _course_cache(attempt: Attempt, revision: int) -> dict[str, Any]:
+    """The key and lifetime under which the outcome and debrief templates keep their
+    rendered course, chart and cohort parts."""
+    return {
+        "course_key": selectors.course_key(attempt, plans=revision),
+        "course_seconds": selectors.DEBRIEF_CACHE_SECONDS,
+    }
+
+
 @login_required
 @require_GET
-@stage_page(Stage.OUTCOME)
+@stage_page(Stage.OUTCOME, defer=("counterfactual", "cohort_comparison"))
 def outcome(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_outcome.html", _outcome_context(attempt))
 
@@ -595,27 +618,33 @@ def attempt_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@stage_page(Stage.DEBRIEF)
+@stage_page(Stage.DEBRIEF, defer=selectors.ENGINE_RESULTS)
 def debrief(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_debrief.html", debrief_context(attempt))
+
+
+def _answered_questions(attempt: Attempt, content: CaseContent) -> list[dict[str, Any]]:
+    ordered = {order.investigation_key for order in attempt.test_orders.all()}
+    return [
+        question
+        for question in selectors.question_views(attempt, content, ordered)
+        if question["answer"]
+    ]
 
 
 def debrief_context(attempt: Attempt) -> dict[str, Any]:
     """The debrief's context; the class gradebook shows the same page read-only to educators."""
     content = attempt.content
     context = _plan_context(attempt, Stage.DEBRIEF, PlanForm(content=content))
-    shown = selectors.debrief_view(attempt)
-    ordered = {order.investigation_key for order in attempt.test_orders.all()}
+    revision = len(context["plans"])
+    shown = _lazy(selectors.debrief_view, attempt, plans=revision)
     context.update(
-        answered_questions=[
-            question
-            for question in selectors.question_views(attempt, content, ordered)
-            if question["answer"]
-        ],
+        answered_questions=_lazy(_answered_questions, attempt, content),
         breakdown=attempt.score_breakdown,
-        yours=shown.yours,
-        theirs=shown.theirs,
-        cohort=shown.cohort,
+        yours=_lazy(getattr, shown, "yours"),
+        theirs=_lazy(getattr, shown, "theirs"),
+        cohort=_lazy(getattr, shown, "cohort"),
+        **_course_cache(attempt, revision),
         **selectors.model_answer(content),
     )
     return context

@@ -1,11 +1,14 @@
 """Virtual learners for the classroom load test (bench/classroom_load.py runs this).
 
-Each learner is already logged in (the runner hands every one a session of a prepared
-account, so the run measures the learning, and logins are measured on their own), thinks
-30 to 90 s between actions, and is one of two kinds: a quiz taker who opens a question and
-answers it, or a case player who works through the case's first stages. Every answer the
-server acknowledged (200, no refusal) is written to ACKNOWLEDGED_LOG, so the runner can
-check in the database that each was stored exactly once.
+Each learner either logs in through the real login form as it arrives (LOAD_PASSWORD set:
+LOAD_SESSIONS then lists usernames, and the runner's spawn rate spreads the arrivals as a
+class arrives) or starts with a session of a prepared account (LOAD_SESSIONS lists session
+keys). It then thinks 30 to 90 s between actions, and is one of two kinds: a quiz taker who
+opens a question and answers it, or a case player who works through the case's first
+stages. Every answer the server acknowledged (200, no refusal) is written to
+ACKNOWLEDGED_LOG, so the runner can check in the database that each was stored exactly
+once; every request's name, time and outcome go to LOAD_TIMINGS, from which the runner
+takes exact percentiles for the logins and for everything else apart.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from itertools import count
 from pathlib import Path
 
 import requests
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 SESSIONS = json.loads(Path(os.environ["LOAD_SESSIONS"]).read_text())
+PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 ACKNOWLEDGED_LOG = Path(os.environ["ACKNOWLEDGED_LOG"])
+TIMINGS = Path(os.environ["LOAD_TIMINGS"])
+_timings: list[tuple[str, float, bool]] = []
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
 CHOICE = re.compile(r'name="choice" value="(\d+)"')
 QUIZ = "op-essentials-tutor"
@@ -38,14 +44,46 @@ def acknowledge(answer: dict[str, str]) -> None:
         log.write(json.dumps(answer) + "\n")
 
 
+@events.request.add_listener
+def _time_request(name: str, response_time: float, exception: object, **_: object) -> None:
+    _timings.append((name, response_time, exception is None))
+
+
+@events.quitting.add_listener
+def _write_timings(**_: object) -> None:
+    TIMINGS.write_text(json.dumps(_timings))
+
+
 class Learner(HttpUser):
     abstract = True
     wait_time = between(30, 90)
 
     def on_start(self) -> None:
-        self.client.cookies.set("sessionid", SESSIONS[next(_next_session) % len(SESSIONS)])
+        account = SESSIONS[next(_next_session) % len(SESSIONS)]
+        if PASSWORD:
+            self.log_in(account)
+        else:
+            self.client.cookies.set("sessionid", account)
         self.client.get("/", name="home")  # sets the CSRF cookie, as a first visit does
         self.wait()  # a class does not all click at the same second
+
+    def log_in(self, username: str) -> None:
+        """The login form, as a browser fills it: its page (the CSRF cookie), then the post."""
+        self.client.get("/accounts/login/", name="login page")
+        with self.client.post(
+            "/accounts/login/",
+            data={
+                "username": username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            },
+            headers={"Referer": f"{self.host}/accounts/login/"},
+            name="login",
+            allow_redirects=False,
+            catch_response=True,
+        ) as answer:
+            if answer.status_code != 302:
+                answer.failure(f"login answered {answer.status_code}")
 
     def post(
         self, url: str, data: Mapping[str, object], name: str, htmx: bool = False

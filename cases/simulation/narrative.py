@@ -206,30 +206,31 @@ DEATH_FROM_DISEASE: dict[Disease, str | None] = {
     Disease.CHRONIC_EOSINOPHILIC_PNEUMONIA: None,
     Disease.HYPERSENSITIVITY_PNEUMONITIS: None,
     Disease.FULMINANT_OP: (
-        "Respiratory failure progresses despite ventilation and the patient dies; this is how "
-        "fulminant organizing pneumonia kills, usually within weeks of admission."
+        "Respiratory failure progresses despite ventilation and the patient dies, weeks after "
+        "the admission."
     ),
     Disease.COMMUNITY_ACQUIRED_PNEUMONIA: (
-        "Without a full course of antibiotics the bacterial pneumonia overwhelms the patient, "
-        "who dies of sepsis."
+        "High fever, falling blood pressure and failing organs: the patient dies of sepsis."
     ),
     Disease.INVASIVE_MUCINOUS_ADENOCARCINOMA: (
-        "The opacities kept spreading because they were an invasive mucinous adenocarcinoma, "
-        "not organizing pneumonia; the patient dies of the cancer."
+        "The opacities keep spreading whatever is given, and the patient dies of the disease in "
+        "the lungs."
     ),
     Disease.LYMPHOMA: (
-        "The opacities kept growing because they were a pulmonary lymphoma, not organizing "
-        "pneumonia; the patient dies of the lymphoma."
+        "The opacities keep growing whatever is given, and the patient dies of the disease in "
+        "the lungs."
     ),
 }
 """The death each disease itself causes; None for a disease that does not kill by itself
-(deaths then come from other causes). A disease missing from the table raises."""
+(deaths then come from other causes). A disease missing from the table raises. Each says how
+the patient dies without naming the disease: the outcome page comes before the debrief, which
+is where the diagnosis is revealed (NEJM: respiratory failure kills in fulminant OP)."""
 DEATH_FROM_CAUSE: dict[SecondaryCause, str | None] = {
     SecondaryCause.DRUG: None,
     SecondaryCause.INFECTION: None,
     SecondaryCause.CONNECTIVE_TISSUE_DISEASE: (
-        "The patient dies of the connective-tissue disease behind the lung disease; deaths "
-        "in secondary organizing pneumonia mostly come from the underlying illness."
+        "The patient dies of the illness behind the lung disease, which kept progressing; "
+        "when lung inflammation of this kind has a cause, deaths mostly come from that cause."
     ),
     SecondaryCause.RADIATION: None,
 }
@@ -387,7 +388,9 @@ def how_long(days: float) -> str:
 
 
 def presentation(patient: Patient) -> list[Narration]:
-    """Events on day 0: the admission labs, and admission itself for fulminant disease."""
+    """Events on day 0: the presenting labs, and admission itself for fulminant disease only
+    (an outpatient's day 0 is not an admission); the player shows results with the tests
+    the learner ordered, so it leaves the labs out of the course."""
     labs = (
         EventKind.LAB_RESULT,
         f"Bloods at presentation: CRP {patient.crp_mg_dl:.1f} mg/dL, "

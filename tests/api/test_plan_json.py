@@ -67,7 +67,7 @@ def test_each_taper_step_keeps_its_own_unit(api, at_plan):
     ("orders", "path", "words"),
     [
         (
-            [prednisone({"dose": 59, "unit": "mg/day", "days": 28}, dose=0.5)],
+            [prednisone({"dose": 30, "unit": "mg/day", "days": 28}, dose=0.25)],
             "orders.0.taper.0.dose",
             "a taper only goes down",
         ),

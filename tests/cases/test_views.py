@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from cases import plans, selectors, services
+from cases.forms import PlanForm
 from cases.models import Attempt, Stage
-from cases.simulation import CITATIONS, EventKind, Timeline
+from cases.simulation import CITATIONS, DoseUnit, EventKind, Order, Plan, TaperStep, Timeline
 from tests.cases.conftest import (
     PULSE_THEN_PREDNISONE,
     finish,
@@ -322,6 +323,23 @@ def test_a_taper_step_in_mg_a_day_that_rises_above_the_start_is_refused_beside_i
     assert '<ul class="errorlist" id="id_taper_dose_1_error">' in response.text
     assert "a taper only goes down" in response.text
     assert not attempt.plans.exists()
+
+
+def test_a_revision_form_keeps_a_steps_own_unit_and_lets_the_rest_follow_the_order():
+    """A step in the order's unit is left blank, so changing the order's unit moves it too."""
+    order = Order(
+        "prednisone",
+        0.5,
+        DoseUnit.MG_PER_KG_PER_DAY,
+        0,
+        28,
+        (TaperStep(0.25, 28), TaperStep(10, 60, DoseUnit.MG_PER_DAY)),
+    )
+
+    initial = PlanForm.initial_for(Plan((order,)))
+
+    assert (initial["taper_unit_1"], initial["taper_unit_2"]) == ("", "mg/day")
+    assert (initial["taper_dose_2"], initial["taper_days_2"]) == (10, 60)
 
 
 def test_the_taper_preview_uses_the_steps_own_unit(learner_client, attempt):

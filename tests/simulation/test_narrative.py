@@ -4,7 +4,16 @@ from dataclasses import replace
 
 import pytest
 
-from cases.simulation import Disease, EventKind, SecondaryCause, get_plan, get_profile, simulate
+from cases.simulation import (
+    PROFILES,
+    Disease,
+    EventKind,
+    SecondaryCause,
+    get_plan,
+    get_profile,
+    recommended_plan,
+    simulate,
+)
 from cases.simulation.narrative import how_long
 
 MIMICS = [
@@ -70,3 +79,51 @@ def test_a_radiation_relapse_says_no_trigger_acts_and_never_names_the_radiothera
     assert relapses
     assert all("No trigger is still acting" in text for text in relapses)
     assert not any("radi" in text.lower() or "still present" in text for text in texts)
+
+
+DIAGNOSIS_NAMES = (
+    "organizing pneumonia",
+    "organising pneumonia",
+    "cryptogenic",
+    "fulminant",
+    "cicatricial",
+    "adenocarcinoma",
+    "lymphoma",
+    "cancer",
+    "eosinophilic",
+    "hypersensitivity",
+    "connective-tissue",
+    "radiotherapy",
+    "radiation",
+    "bacterial pneumonia",
+    "community-acquired",
+)
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_no_sentence_of_any_course_names_the_true_diagnosis_deaths_included(profile):
+    """The outcome page comes before the debrief: every disease's sentences, the death
+    included, say what happens without naming what the patient has."""
+    for seed in range(15):
+        patient = PROFILES[profile].sample(seed)
+        for plan in (
+            get_plan("prednisone-standard"),
+            get_plan("observation"),
+            recommended_plan(patient),
+        ):
+            for event in simulate(patient, plan, seed).events:
+                named = [name for name in DIAGNOSIS_NAMES if name in event.text.lower()]
+                assert not named, (profile, event.text)
+
+
+@pytest.mark.parametrize("profile", ["typical-cop", "mild-cop", "drug-induced-op", "lymphoma"])
+def test_day_0_is_no_admission_for_an_outpatient(profile):
+    patient = get_profile(profile).sample(3)
+    day_0 = [e for e in simulate(patient, get_plan("observation"), 3).events if e.day == 0]
+    assert EventKind.HOSPITALIZATION not in [e.kind for e in day_0]
+
+
+def test_a_fulminant_patient_is_admitted_on_day_0():
+    patient = get_profile("fulminant-op").sample(3)
+    day_0 = [e for e in simulate(patient, get_plan("observation"), 3).events if e.day == 0]
+    assert day_0[0].kind is EventKind.HOSPITALIZATION
