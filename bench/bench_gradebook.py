@@ -53,6 +53,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 
 from cases import analytics, services  # noqa: E402
+from cases.exchange import shipped_cases_import  # noqa: E402
 from cases.models import Attempt as CaseAttempt  # noqa: E402
 from cases.models import (  # noqa: E402
     Case,
@@ -78,7 +79,6 @@ FIXTURES = (
     "10_topics.json",
     "15_references.json",
     "20_case_catalogs.json",
-    "30_case_typical_cop.json",
 )
 """The case content, then the question bank and its quizzes (files 50-59, in name order)."""
 KEY_TESTS = ["hrct-chest", "bronchoscopy-bal", "ctd-serology", "crp-esr"]
@@ -322,6 +322,7 @@ def run() -> None:
         *map(str, sorted((settings.BASE_DIR / "fixtures").glob("5?_*.json"))),
         verbosity=0,
     )
+    shipped_cases_import(["cough-after-antibiotics"])
     rng = np.random.default_rng(2026)
     educator = User.objects.create(username="bench-educator")
     educator_grant(educator)

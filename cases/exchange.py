@@ -60,6 +60,9 @@ from quizzes.models import Topic
 FORMAT = "op-virtual-patient-case"
 FORMAT_VERSION = 1
 SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "case-format.schema.json"
+SHIPPED_CASES_DIR = Path(settings.BASE_DIR) / "fixtures" / "cases"
+"""The shipped cases, one exchange-format file each; the number prefix is the order seed_demo
+loads them in, so the demo class gets the first and the case list's ids follow the curriculum."""
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 """Largest file accepted: a case with a few embedded scans is well under it."""
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -429,6 +432,26 @@ def case_import(
             except AttemptError as error:
                 raise ImportRefused([Problem("Case", "status", str(error))]) from None
     return case
+
+
+def shipped_case_paths() -> list[Path]:
+    return sorted(SHIPPED_CASES_DIR.glob("*.json"))
+
+
+def shipped_case_slugs() -> list[str]:
+    return [case_file_read(path.read_bytes())["case"]["slug"] for path in shipped_case_paths()]
+
+
+def shipped_cases_import(slugs: Sequence[str] | None = None) -> list[Case]:
+    """Import and publish the shipped cases (all, or those named) into a database that holds
+    their catalogs and references, as tests and benches need them without seed_demo."""
+    wanted = None if slugs is None else set(slugs)
+    cases = []
+    for path in shipped_case_paths():
+        data = case_file_read(path.read_bytes())
+        if wanted is None or data["case"]["slug"] in wanted:
+            cases.append(case_import(data, publish=True))
+    return cases
 
 
 def case_duplicate(*, case: Case, slug: str) -> Case:

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
+from cases.exchange import shipped_cases_import
 from cases.models import Case
 from tests.factories import EducatorFactory, UserFactory
 
@@ -55,7 +56,6 @@ SHIPPED_CASE_FIXTURES = [
         "10_topics.json",
         "15_references.json",
         "20_case_catalogs.json",
-        "30_case_typical_cop.json",
     )
 ]
 
@@ -73,9 +73,11 @@ def shipped_bank_load() -> None:
 
 
 def shipped_case_load() -> Case:
-    """Load the shipped typical-COP case with the catalogs and topics it refers to."""
+    """Load the shipped typical-COP case, through the importer as seed_demo loads it, with the
+    catalogs, references and topics it refers to."""
     call_command("loaddata", *map(str, SHIPPED_CASE_FIXTURES), verbosity=0)
-    return Case.objects.get(slug="cough-after-antibiotics")
+    (case,) = shipped_cases_import(["cough-after-antibiotics"])
+    return case
 
 
 @pytest.fixture

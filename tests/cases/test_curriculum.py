@@ -1,7 +1,7 @@
 """The curriculum: every shipped case loads, publishes, and its model plan beats its usual
 mistakes.
 
-The cases are found in the shipped fixtures themselves, so a case added by anyone joins
+The cases are found in the shipped case files themselves, so a case added by anyone joins
 these checks without touching this file; its plausible wrong plans live beside it in
 fixtures/wrong_plans/<slug>.json.
 
@@ -25,6 +25,7 @@ from django.core.management import call_command
 
 from cases.checklist import publish_problems
 from cases.curriculum import case_figures, wrong_plans
+from cases.exchange import shipped_case_slugs
 from cases.models import Case
 from cases.simulation import Disease
 
@@ -48,7 +49,7 @@ def shipped_rows():
     return [(path.name, row) for path in FIXTURES for row in json.loads(path.read_text("utf-8"))]
 
 
-SHIPPED_SLUGS = [row["fields"]["slug"] for _, row in shipped_rows() if row["model"] == "cases.case"]
+SHIPPED_SLUGS = shipped_case_slugs()
 
 
 @pytest.fixture(scope="module")

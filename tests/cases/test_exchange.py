@@ -17,7 +17,7 @@ from cases.exchange import (
     case_import,
     schema_problems,
 )
-from cases.models import Case, Investigation, Reference, Therapy
+from cases.models import Case, CaseVersion, Investigation, Reference, Therapy
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,7 @@ def test_the_exported_file_holds_everything_and_validates_against_the_schema(shi
 
 def test_importing_into_a_site_without_the_catalog_creates_its_entries(shipped_case):
     data = case_export(shipped_case)
+    CaseVersion.objects.all().delete()
     Case.objects.all().delete()
     Investigation.objects.filter(key="hrct-chest").delete()
     Reference.objects.filter(key="GARD").delete()

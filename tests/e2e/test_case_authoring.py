@@ -170,7 +170,7 @@ DIAGNOSIS_NAMES = {
 
 @pytest.fixture
 def catalogs(transactional_db, monkeypatch):
-    call_command("loaddata", *map(str, SHIPPED_CASE_FIXTURES[:2]), verbosity=0)
+    call_command("loaddata", *map(str, SHIPPED_CASE_FIXTURES), verbosity=0)
     monkeypatch.setattr(services, "new_seed", lambda: 20240601)
 
 

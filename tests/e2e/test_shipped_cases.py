@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 
 from cases import scoring, services
 from cases.content import CaseContent, case_snapshot
+from cases.exchange import shipped_case_slugs, shipped_cases_import
 from cases.forms import PlanForm
 from cases.models import Attempt, Case
 from cases.simulation import Patient, plan_from_json
@@ -31,32 +32,22 @@ SEED = 20240601
 GOOD_HISTORY = ("critical", "recommended")
 
 
-SHIPPED = {
-    path: json.loads(path.read_text())
-    for path in sorted(Path(settings.BASE_DIR, "fixtures").glob("*.json"))
-}
 CASE_FILES = [
     str(path)
-    for path, rows in SHIPPED.items()
-    if all(row["model"].startswith("cases.") or row["model"] == "quizzes.topic" for row in rows)
+    for path in sorted(Path(settings.BASE_DIR, "fixtures").glob("*.json"))
+    if all(
+        row["model"].startswith("cases.") or row["model"] == "quizzes.topic"
+        for row in json.loads(path.read_text())
+    )
 ]
-"""The shipped files the cases need (topics, catalogs, cases), without the question bank,
-whose loading would double each test's set-up."""
-
-
-def shipped_case_slugs() -> list[str]:
-    """Slugs of the published cases in the shipped fixture files, in file order."""
-    return [
-        row["fields"]["slug"]
-        for rows in SHIPPED.values()
-        for row in rows
-        if row["model"] == "cases.case" and row["fields"]["status"] == "published"
-    ]
+"""The shipped files the cases need (topics, references, catalogs), without the question
+bank, whose loading would double each test's set-up."""
 
 
 @pytest.fixture
 def learner_on_case(page: Page, transactional_db, monkeypatch) -> Page:
     call_command("loaddata", *CASE_FILES, verbosity=0)
+    shipped_cases_import()
     monkeypatch.setattr(services, "new_seed", lambda: SEED)
     UserFactory(username="ada")
     page.goto("/accounts/login/")
