@@ -255,7 +255,7 @@ class Parameters:
     cholestasis_hazard_ratio: float = _param(
         1.8,
         Source.SUM_MX,
-        "Relapse factor, GGT > 124 or ALP > 190 IU/L (NEJM, SUM-MX); size "
+        "Relapse factor, GGT > 124 and ALP > 190 IU/L (NEJM, SUM-MX); size "
         + NOT_SOURCED
         + "row 'cholestasis'.",
     )
