@@ -97,8 +97,8 @@ http {
   client_max_body_size 6m;
 
   upstream app {
-    server 127.0.0.1:${app_ports[0]} max_fails=1 fail_timeout=10s;
-    server 127.0.0.1:${app_ports[1]} max_fails=1 fail_timeout=10s;
+    server 127.0.0.1:${app_ports[0]} max_fails=3 fail_timeout=5s;
+    server 127.0.0.1:${app_ports[1]} max_fails=3 fail_timeout=5s;
     keepalive 16;
   }
   upstream login {
@@ -116,7 +116,10 @@ http {
     proxy_set_header X-Forwarded-Proto \$scheme;
     # A server that refuses the connection is skipped; a request it had begun is not
     # retried elsewhere unless it is a GET (nginx never resends a POST on its own).
-    proxy_next_upstream error timeout http_502 http_503;
+    # A slow reply is not a failure: counting timeouts marked a busy but healthy server
+    # down, and with both marked down nginx answered "no live upstreams" to everyone.
+    # Three refused connections within 5 s take a server out for 5 s (a crashed one).
+    proxy_next_upstream error http_502 http_503;
 
     location /static/ { alias $repo/staticfiles/; expires 7d; }
     location /media/ { alias $dir/media/; add_header X-Content-Type-Options nosniff; }
