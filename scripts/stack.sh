@@ -159,8 +159,21 @@ stop_pidfile() {
   rm -f "$1"
 }
 
+stop_nginx() {  # a graceful quit lets open connections finish; wait for it (at most 10 s)
+  [ -s "$dir/nginx.pid" ] || return 0
+  local master
+  master=$(cat "$dir/nginx.pid")
+  nginx -c "$dir/nginx.conf" -p "$dir" -s quit 2>/dev/null || true
+  for _ in $(seq 50); do
+    kill -0 "$master" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  pkill -9 -P "$master" 2>/dev/null || true
+  kill -9 "$master" 2>/dev/null || true
+}
+
 stop() {
-  [ -s "$dir/nginx.pid" ] && nginx -c "$dir/nginx.conf" -p "$dir" -s quit 2>/dev/null || true
+  stop_nginx
   for name in app1 app2 login redis; do stop_pidfile "$dir/$name.pid"; done
   local pg_bin
   pg_bin=$("$here/postgres_bin_dir.sh")
