@@ -8,7 +8,7 @@
 #   scripts/stack.sh stop
 #
 # WORKERS sets the sync workers per app server (default 2), LOGIN_WORKERS the login pool's
-# (default 1). nginx sends /accounts/login/ to the login pool, so pages never queue behind
+# (default 2). nginx sends /accounts/login/ to the login pool, so pages never queue behind
 # password hashing. Everything lives in .stack/ (STACK_DIR) and listens on 127.0.0.1 only.
 # nginx and redis-server come from Debian's packages; as root they are installed if missing.
 set -euo pipefail
@@ -144,14 +144,14 @@ start() {
     "$bin/python" manage.py collectstatic --noinput --verbosity 0)
   start_gunicorn app1 "${app_ports[0]}" "${WORKERS:-2}"
   start_gunicorn app2 "${app_ports[1]}" "${WORKERS:-2}"
-  start_gunicorn login "$login_port" "${LOGIN_WORKERS:-1}"
+  start_gunicorn login "$login_port" "${LOGIN_WORKERS:-2}"
   write_nginx_conf
   nginx -c "$dir/nginx.conf" -p "$dir"
   for _ in $(seq 50); do
     curl -fs -o /dev/null "http://127.0.0.1:$port/accounts/login/" && break
     sleep 0.2
   done
-  echo "Stack up: http://127.0.0.1:$port/ (app servers ${app_ports[*]} with ${WORKERS:-2} workers each, login pool $login_port, PostgreSQL $pg_port, Redis $redis_port)"
+  echo "Stack up: http://127.0.0.1:$port/ (app servers ${app_ports[*]} with ${WORKERS:-2} workers each, login pool $login_port with ${LOGIN_WORKERS:-2}, PostgreSQL $pg_port, Redis $redis_port)"
 }
 
 stop_pidfile() {
