@@ -5,6 +5,7 @@ import json
 import re
 from http import HTTPStatus
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.conf import settings
@@ -15,6 +16,7 @@ from cases.content import CaseContent
 from cases.forms import PlanForm
 from cases.models import Stage
 from cases.simulation import AGENTS, DoseUnit, Order, Plan, TaperStep, plan_from_json
+from cases.snapshot import Snapshot
 from tests.cases.conftest import play_to, seed_where
 
 pytestmark = pytest.mark.django_db
@@ -359,9 +361,8 @@ SHIPPED_MODEL_PLANS = [
 def test_the_form_gives_back_every_plan_it_has_room_for(plan_json):
     """What the revision form starts from, submitted unchanged, is the plan it came from:
     the shipped cases' model plans, and a pulse followed by a later order with a taper."""
-    content = CaseContent(
-        {"therapies": [{"agent": name, "name": agent.label} for name, agent in AGENTS.items()]}
-    )
+    every_agent = [{"agent": name, "name": agent.label} for name, agent in AGENTS.items()]
+    content = CaseContent(cast(Snapshot, {"therapies": every_agent}))
     plan = plan_from_json(plan_json)
     posted = {
         name: "on" if value is True else "" if value in (None, False) else str(value)

@@ -67,7 +67,7 @@ def learner_records() -> dict[str, list[dict[str, object]]]:
     records = {
         model._meta.label: [
             {"pk": row["pk"], **row["fields"]}
-            for row in serializers.serialize("python", model.objects.order_by("pk"))
+            for row in serializers.serialize("python", model._default_manager.order_by("pk"))
         ]
         for model in LEARNER_ROWS
     }
