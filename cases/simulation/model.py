@@ -699,11 +699,11 @@ class _Run:
         self.remission_start = time
         self._record(time, Happening.IMPROVEMENT, segment, therapy)
         self._set_phase(time, Phase.IMPROVED)
-        self.episode_hazard_ratio = self.static_hazard_ratio * (
-            self.params.steroid_rebound_factor if steroid_induced else 1.0
-        )
+        risk = self.static_hazard_ratio
         if self._treatment_was_delayed():
-            self.episode_hazard_ratio *= self.params.delayed_treatment_hazard_ratio
+            risk *= self.params.delayed_treatment_hazard_ratio
+        rebound = self.params.steroid_rebound_factor if steroid_induced else 1.0
+        self.episode_hazard_ratio = min(risk, self.params.relapse_risk_ceiling) * rebound
         self.remaining["relapse"] = self.draws.clock("relapse", self.episode)
         self.remaining["imaging"] = self.draws.clock("imaging", self.episode)
 

@@ -270,6 +270,17 @@ class Parameters:
         "Relapse factor, intra-alveolar fibrin or background scarring (NEJM); size not in "
         "the sources, no §15 row.",
     )
+    relapse_risk_ceiling: float = _param(
+        2.7,
+        Source.SUM_MX,
+        "Ceiling on the combined hazard ratio of the patient's named relapse factors (delayed "
+        "treatment, severity, traction bronchiectasis, DLCO, cholestasis, hypoxaemia, "
+        "histology), which otherwise multiply: the sources name the factors without saying how "
+        "they combine, and the highest relapse figure they give is about 58 % (SUM-MX; SUM-DX "
+        "13-58 %). Value not in the sources: ours, chosen so that no combination of factors "
+        "relapses in more than that within five years on the standard plan (about 55 %); it "
+        "is severity with one more factor, the patients of the §15 risk-factor rows.",
+    )
     persistent_cause_relapse_factor: float = _param(
         3.0,
         Source.SUM_DX,
