@@ -434,8 +434,9 @@ def case_import(
     return case
 
 
-def shipped_case_paths() -> list[Path]:
-    return sorted(SHIPPED_CASES_DIR.glob("*.json"))
+def shipped_case_paths(directory: Path = SHIPPED_CASES_DIR) -> list[Path]:
+    """The case files in ``directory`` (the shipped ones by default), in the order they load."""
+    return sorted(directory.glob("*.json"))
 
 
 def shipped_case_slugs() -> list[str]:
