@@ -114,7 +114,7 @@ def test_a_refused_file_lists_every_problem_and_creates_nothing(shipped_case):
     rows = [(p.row, p.field) for p in refused.value.problems]
     assert ("History item 'onset'", "source") in rows
     assert ("Question 'ct-features'", "options") in rows
-    assert any(field == "reference range" for _, field in rows)
+    assert ("Result 'arterial-blood-gas' value 'PaO2'", "reference_high") in rows
     assert Case.objects.count() == count
     assert not Case.objects.filter(slug="broken").exists()
 
