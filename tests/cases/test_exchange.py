@@ -18,6 +18,7 @@ from cases.exchange import (
     schema_problems,
 )
 from cases.models import Case, CaseVersion, Investigation, Reference, Therapy
+from quizzes.models import Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +118,99 @@ def test_a_refused_file_lists_every_problem_and_creates_nothing(shipped_case):
     assert ("Result 'arterial-blood-gas' value 'PaO2'", "reference_high") in rows
     assert Case.objects.count() == count
     assert not Case.objects.filter(slug="broken").exists()
+
+
+def embedded(data: bytes, media_type: str = "image/png") -> dict[str, str]:
+    return {"media_type": media_type, "data": base64.b64encode(data).decode()}
+
+
+def with_image(data: dict, image: dict[str, str], investigation: str = "hrct-chest") -> dict:
+    [result] = [r for r in data["results"] if r["investigation"] == investigation]
+    result["image"] = image
+    result["image_alt"] = "The scan."
+    return result
+
+
+def stored_files(media_root) -> list:
+    return [path for path in media_root.rglob("*") if path.is_file()]
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+@pytest.mark.parametrize(
+    ("image", "field", "message"),
+    [
+        (embedded(b"<html>not a scan</html>"), "image", "This file is not an image we can show"),
+        (embedded(SVG), "image", "(SVG is not accepted)"),
+        (embedded(SVG, "image/svg+xml"), "media_type", "'image/svg+xml' is not one of"),
+        (embedded(png_bytes() * 2), "image", "images may be at most"),
+    ],
+    ids=["not-an-image", "svg-named-png", "svg", "too-large"],
+)
+def test_a_bad_embedded_image_is_refused_with_its_reason_and_nothing_is_stored(
+    shipped_case, settings, tmp_path, image, field, message
+):
+    settings.MEDIA_ROOT = tmp_path
+    settings.MAX_IMAGE_BYTES = len(png_bytes()) + 1
+    data = case_export(shipped_case)
+    with_image(data, image)
+    data["catalog"]["topics"].append({"slug": "new-topic", "name": "A topic new to this site"})
+    cases, references = Case.objects.count(), Reference.objects.count()
+
+    with pytest.raises(ImportRefused) as refused:
+        case_import(data, slug="with-bad-image")
+
+    [problem] = [p for p in refused.value.problems if p.field == field]
+    assert message in problem.message
+    assert (Case.objects.count(), Reference.objects.count()) == (cases, references)
+    assert not Topic.objects.filter(slug="new-topic").exists()
+    assert stored_files(tmp_path) == []
+
+
+def test_a_refused_file_leaves_no_image_behind(shipped_case, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    data = case_export(shipped_case)
+    with_image(data, embedded(png_bytes()))
+    data["therapies"] = []
+
+    with pytest.raises(ImportRefused, match="Offer at least one therapy"):
+        case_import(data, slug="no-therapy")
+
+    assert stored_files(tmp_path) == []
+
+
+def test_the_rows_under_a_refused_row_are_checked_too(shipped_case, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    data = case_export(shipped_case)
+    result = with_image(data, embedded(b"not an image"))
+    result["questions"][0]["options"][0]["text"] = ""
+    [crp] = [r for r in data["results"] if r["investigation"] == "crp-esr"]
+    crp["image"] = {"media_type": "image/png", "data": "not base64!"}
+    crp["image_alt"] = "The table."
+    crp["values"][0]["reference_low"] = 1000
+
+    with pytest.raises(ImportRefused) as refused:
+        case_import(data, slug="broken")
+
+    rows = [(p.row, p.field) for p in refused.value.problems]
+    question = result["questions"][0]["key"]
+    assert ("Result 'hrct-chest'", "image") in rows
+    assert (f"Question '{question}' option 1", "text") in rows
+    assert ("Result 'crp-esr'", "image") in rows
+    assert (f"Result 'crp-esr' value '{crp['values'][0]['name']}'", "reference_high") in rows
+
+
+def test_a_taken_slug_still_lists_the_problems_of_every_row(shipped_case):
+    data = case_export(shipped_case)
+    data["history"][0]["question"] = ""
+
+    with pytest.raises(ImportRefused) as refused:
+        case_import(data)
+
+    rows = [(p.row, p.field) for p in refused.value.problems]
+    assert rows[0] == ("Case", "slug")
+    assert (f"History item '{data['history'][0]['key']}'", "question") in rows
 
 
 def test_a_file_that_fails_the_schema_is_refused_with_its_places(shipped_case):
