@@ -6,6 +6,8 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from cases.exchange import (
@@ -17,8 +19,25 @@ from cases.exchange import (
     case_import,
     schema_problems,
 )
-from cases.models import Case, CaseVersion, Investigation, Reference, Therapy
+from cases.models import (
+    Case,
+    CaseExamFinding,
+    CaseHistoryItem,
+    CaseParameter,
+    CaseReference,
+    CaseVersion,
+    Investigation,
+    ManagementRule,
+    Reference,
+    Therapy,
+)
 from quizzes.models import Topic
+from tests.factories import (
+    CaseFactory,
+    CaseResultFactory,
+    InterpretationQuestionFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -305,3 +324,42 @@ def test_the_import_command_lists_every_problem_and_exits_non_zero(shipped_case,
     assert "- Therapies, therapy:" in errors
     assert "- Case, model plan: It uses prednisone" in errors
     assert not Case.objects.filter(slug="x").exists()
+
+
+def export_queries(case: Case) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        case_export(case)
+    return len(queries)
+
+
+def grow(case: Case, rows: int) -> None:
+    """``rows`` more of every kind of row a case holds, citing a reference of its own."""
+    own = Reference.objects.create(key=f"{case.slug}-label", citation="A label", case=case)
+    start = case.history_items.count()
+    for n in range(start, start + rows):
+        CaseHistoryItem.objects.create(
+            case=case,
+            key=f"h{n}",
+            question="Q?",
+            answer="A.",
+            appropriateness="neutral",
+            source=own,
+        )
+        CaseExamFinding.objects.create(case=case, system=f"S{n}", finding="F.", source=own)
+        result = CaseResultFactory(
+            case=case, source=own, values=[{"name": "CRP", "value": 8, "unit": "mg/dL"}] * 2
+        )
+        InterpretationQuestionFactory(result=result, topic=TopicFactory(), source=own)
+        ManagementRule.objects.create(
+            case=case, kind="course_days_at_least", low=90, weight=1, explanation="E.", source=own
+        )
+        CaseParameter.objects.create(case=case, name=f"p{n}", value=1.0, reason="R.")
+        CaseReference.objects.create(case=case, source=own, explanation="Read it.")
+
+
+def test_exporting_a_case_costs_the_same_queries_whatever_its_size():
+    small, large = CaseFactory(), CaseFactory()
+    grow(small, rows=1)
+    grow(large, rows=6)
+
+    assert export_queries(large) == export_queries(small)
