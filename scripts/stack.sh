@@ -8,7 +8,7 @@
 #   scripts/stack.sh stop
 #
 # WORKERS sets the sync workers per app server (default 2), LOGIN_WORKERS the login pool's
-# (default 1). nginx sends /accounts/login/ to the login pool, so pages never queue behind
+# (default 2). nginx sends /accounts/login/ to the login pool, so pages never queue behind
 # password hashing. Everything lives in .stack/ (STACK_DIR) and listens on 127.0.0.1 only.
 # nginx and redis-server come from Debian's packages; as root they are installed if missing.
 set -euo pipefail
@@ -97,8 +97,8 @@ http {
   client_max_body_size 6m;
 
   upstream app {
-    server 127.0.0.1:${app_ports[0]} max_fails=1 fail_timeout=10s;
-    server 127.0.0.1:${app_ports[1]} max_fails=1 fail_timeout=10s;
+    server 127.0.0.1:${app_ports[0]} max_fails=3 fail_timeout=5s;
+    server 127.0.0.1:${app_ports[1]} max_fails=3 fail_timeout=5s;
     keepalive 16;
   }
   upstream login {
@@ -116,7 +116,10 @@ http {
     proxy_set_header X-Forwarded-Proto \$scheme;
     # A server that refuses the connection is skipped; a request it had begun is not
     # retried elsewhere unless it is a GET (nginx never resends a POST on its own).
-    proxy_next_upstream error timeout http_502 http_503;
+    # A slow reply is not a failure: counting timeouts marked a busy but healthy server
+    # down, and with both marked down nginx answered "no live upstreams" to everyone.
+    # Three refused connections within 5 s take a server out for 5 s (a crashed one).
+    proxy_next_upstream error http_502 http_503;
 
     location /static/ { alias $repo/staticfiles/; expires 7d; }
     location /media/ { alias $dir/media/; add_header X-Content-Type-Options nosniff; }
@@ -141,14 +144,14 @@ start() {
     "$bin/python" manage.py collectstatic --noinput --verbosity 0)
   start_gunicorn app1 "${app_ports[0]}" "${WORKERS:-2}"
   start_gunicorn app2 "${app_ports[1]}" "${WORKERS:-2}"
-  start_gunicorn login "$login_port" "${LOGIN_WORKERS:-1}"
+  start_gunicorn login "$login_port" "${LOGIN_WORKERS:-2}"
   write_nginx_conf
   nginx -c "$dir/nginx.conf" -p "$dir"
   for _ in $(seq 50); do
     curl -fs -o /dev/null "http://127.0.0.1:$port/accounts/login/" && break
     sleep 0.2
   done
-  echo "Stack up: http://127.0.0.1:$port/ (app servers ${app_ports[*]} with ${WORKERS:-2} workers each, login pool $login_port, PostgreSQL $pg_port, Redis $redis_port)"
+  echo "Stack up: http://127.0.0.1:$port/ (app servers ${app_ports[*]} with ${WORKERS:-2} workers each, login pool $login_port with ${LOGIN_WORKERS:-2}, PostgreSQL $pg_port, Redis $redis_port)"
 }
 
 stop_pidfile() {
@@ -156,8 +159,21 @@ stop_pidfile() {
   rm -f "$1"
 }
 
+stop_nginx() {  # a graceful quit lets open connections finish; wait for it (at most 10 s)
+  [ -s "$dir/nginx.pid" ] || return 0
+  local master
+  master=$(cat "$dir/nginx.pid")
+  nginx -c "$dir/nginx.conf" -p "$dir" -s quit 2>/dev/null || true
+  for _ in $(seq 50); do
+    kill -0 "$master" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  pkill -9 -P "$master" 2>/dev/null || true
+  kill -9 "$master" 2>/dev/null || true
+}
+
 stop() {
-  [ -s "$dir/nginx.pid" ] && nginx -c "$dir/nginx.conf" -p "$dir" -s quit 2>/dev/null || true
+  stop_nginx
   for name in app1 app2 login redis; do stop_pidfile "$dir/$name.pid"; done
   local pg_bin
   pg_bin=$("$here/postgres_bin_dir.sh")

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Chromium's own background traffic is refused on closed networks, so it is switched off.
@@ -26,6 +27,21 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the live server and the test share a database file, as a deployment does.
+
+    Django's default in-memory test database makes every live-server request thread use the
+    test's one connection in shared-cache mode. There, a read still open in one thread (an
+    htmx request, or the test looking up a row) makes another thread's write fail at once
+    with "database table is locked": no busy timeout applies. With a file each thread has
+    its own connection, in WAL mode with the settings' 20 s timeout, and writes wait.
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("e2e") / "db.sqlite3")
 
 
 @pytest.fixture(scope="session")
