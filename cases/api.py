@@ -160,9 +160,13 @@ class TherapyOutputSerializer(serializers.Serializer):
 
 
 class DoseRowOutputSerializer(serializers.Serializer):
+    order = serializers.IntegerField(help_text="The order this level belongs to, from 1.")
     agent = serializers.CharField()
     from_day = serializers.IntegerField()
     to_day = serializers.IntegerField()
+    dose = serializers.CharField(
+        allow_null=True, help_text="The dose as written, in its unit: 0.75 mg/kg/day."
+    )
     daily_mg = serializers.FloatField(allow_null=True)
 
 

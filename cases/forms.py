@@ -107,15 +107,29 @@ class DiagnosisForm(forms.Form):
 
 
 @dataclass(frozen=True)
+class TaperRow:
+    """One taper step's inputs (dose, its own unit, days) and its milligrams for the patient."""
+
+    step: int
+    dose: forms.BoundField
+    unit: forms.BoundField
+    days: forms.BoundField
+    preview_id: str
+    preview: str
+
+
+@dataclass(frozen=True)
 class OrderRow:
-    """One order's inputs as the plan form lays them out: a fieldset per order."""
+    """One order's inputs as the plan form lays them out: a fieldset per order, its taper
+    steps inside it."""
 
     number: int
     agent: forms.BoundField
-    start_day: forms.BoundField | None
+    start_day: forms.BoundField
     dose: forms.BoundField
     unit: forms.BoundField
     duration_days: forms.BoundField
+    taper: list[TaperRow]
     preview: str = ""
     """The milligrams the row's dose means for this patient, shown before any typing."""
 
@@ -129,41 +143,35 @@ class OrderRow:
         return "dose-preview" if self.number == 1 else f"dose-preview-{self.number}"
 
 
-def additional_field(number: int, name: str) -> str:
-    """Form field name of input ``name`` of order ``number`` (2 or more)."""
-    return f"order_{number}_{name}"
+def order_field(number: int, name: str) -> str:
+    """Form field name of input ``name`` of order ``number``: order 1's inputs keep their
+    first names (agent, dose, taper_dose_1, …), later orders' are ``order_N_…``."""
+    return name if number == 1 else f"order_{number}_{name}"
 
 
-ADDITIONAL_ORDER_NUMBERS = range(2, MAX_ADDITIONAL_ORDERS + 2)
+def taper_preview_id(number: int, step: int) -> str:
+    """The element that shows taper step ``step``'s milligrams for this patient; order 1's
+    steps keep the ids they have always had."""
+    return f"taper-preview-{step}" if number == 1 else f"taper-preview-{number}-{step}"
+
+
+ORDER_NUMBERS = range(1, MAX_ADDITIONAL_ORDERS + 2)
 UNITS = [(unit.value, unit.value) for unit in DoseUnit]
-
-
-@dataclass(frozen=True)
-class TaperRow:
-    """One taper step's inputs (dose, its own unit, days) and its milligrams for the patient."""
-
-    step: int
-    dose: forms.BoundField
-    unit: forms.BoundField
-    days: forms.BoundField
-    preview_id: str
-    preview: str
+TAPER_INPUTS = ("dose", "unit", "days")
 
 
 class PlanForm(forms.Form):
-    """The main order with its taper, up to two further orders, and the adjuncts.
+    """Up to three orders, each with its start day and its own taper, and the adjuncts.
 
-    The main order's fields keep their first names (agent, dose, …); further orders are
-    ``order_N_…`` and count only when a treatment is chosen. Each taper step chooses its own
-    unit (blank: the order's). Rules live in the engine, reached through ``plans.plan_build``;
-    ``add_plan_error`` puts its refusal on the row. With ``patient`` every dose row shows
-    its milligrams for that patient as the page is drawn, not only once the learner types.
+    Order 1's fields keep their first names (agent, dose, …); further orders are
+    ``order_N_…`` and count only when a treatment is chosen. Every order may start on a
+    later day and taper after its full dose (a pulse on days 0-2, then prednisone from
+    day 3 with its taper); each taper step chooses its own unit (blank: the order's).
+    Rules live in the engine, reached through ``plans.plan_build``; ``add_plan_error``
+    puts its refusal beside the input of the order it names. With ``patient`` every dose
+    row shows its milligrams for that patient as the page is drawn, not only once the
+    learner types.
     """
-
-    agent = forms.ChoiceField(label="Agent")
-    dose = forms.FloatField(label="Starting dose", required=False)
-    unit = forms.ChoiceField(label="Unit", choices=UNITS)
-    duration_days = forms.IntegerField(label="Full-dose duration (days)", required=False)
 
     def __init__(
         self, *args: Any, content: CaseContent, patient: Patient | None = None, **kwargs: Any
@@ -171,95 +179,110 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.patient = patient
         therapies = [(t["agent"], t["name"]) for t in content.therapies]
-        cast(forms.ChoiceField, self.fields["agent"]).choices = therapies
-        for step in range(1, MAX_TAPER_STEPS + 1):
-            self.fields[f"taper_dose_{step}"] = forms.FloatField(
-                label=f"Step {step} dose", required=False
-            )
-            self.fields[f"taper_unit_{step}"] = forms.ChoiceField(
-                label=f"Step {step} unit",
-                required=False,
-                choices=[("", "the order's unit"), *UNITS],
-            )
-            self.fields[f"taper_days_{step}"] = forms.IntegerField(
-                label=f"Step {step} days", required=False
-            )
-        for number in ADDITIONAL_ORDER_NUMBERS:
+        for number in ORDER_NUMBERS:
             self._add_order_fields(number, therapies)
         for name, label in ADJUNCTS.items():
             self.fields[name] = forms.BooleanField(label=label, required=False)
 
     def _add_order_fields(self, number: int, therapies: list[tuple[str, str]]) -> None:
-        """Labels differ from the main order's so each label names one input on the page."""
-        fields = {
-            "agent": forms.ChoiceField(
-                label="Treatment", required=False, choices=[("", "None"), *therapies]
-            ),
-            "start_day": forms.IntegerField(label="Start day", required=False),
-            "dose": forms.FloatField(label="Dose", required=False),
-            "unit": forms.ChoiceField(
-                label="Dose in", required=False, choices=[("", "its usual unit"), *UNITS]
-            ),
-            "duration_days": forms.IntegerField(label="Duration (days)", required=False),
-        }
+        """Order 1's labels differ from the others' so that each names one input on the
+        page; the fieldset's legend tells orders 2 and 3 apart."""
+        if number == 1:
+            fields: dict[str, forms.Field] = {
+                "agent": forms.ChoiceField(label="Agent", choices=therapies),
+                "start_day": forms.IntegerField(label="Starts on day", required=False),
+                "dose": forms.FloatField(label="Starting dose", required=False),
+                "unit": forms.ChoiceField(label="Unit", choices=UNITS),
+                "duration_days": forms.IntegerField(
+                    label="Full-dose duration (days)", required=False
+                ),
+            }
+        else:
+            fields = {
+                "agent": forms.ChoiceField(
+                    label="Treatment", required=False, choices=[("", "None"), *therapies]
+                ),
+                "start_day": forms.IntegerField(label="Start day", required=False),
+                "dose": forms.FloatField(label="Dose", required=False),
+                "unit": forms.ChoiceField(
+                    label="Dose in", required=False, choices=[("", "its usual unit"), *UNITS]
+                ),
+                "duration_days": forms.IntegerField(label="Duration (days)", required=False),
+            }
+        for step in range(1, MAX_TAPER_STEPS + 1):
+            labels = {
+                name: f"Step {step} {name}"
+                if number == 1
+                else f"Order {number}: {name} of step {step}"
+                for name in TAPER_INPUTS
+            }
+            fields[f"taper_dose_{step}"] = forms.FloatField(label=labels["dose"], required=False)
+            fields[f"taper_unit_{step}"] = forms.ChoiceField(
+                label=labels["unit"], required=False, choices=[("", "the order's unit"), *UNITS]
+            )
+            fields[f"taper_days_{step}"] = forms.IntegerField(label=labels["days"], required=False)
         for name, field in fields.items():
-            self.fields[additional_field(number, name)] = field
+            self.fields[order_field(number, name)] = field
 
     @staticmethod
     def initial_for(plan: Plan) -> dict[str, Any]:
-        """Form values that reproduce ``plan`` (written from its day 0), for a revision form
-        that starts from the current plan. The main order is the first one on day 0; what
-        the form has no room for (a fourth order, a seventh step) is left out."""
-        if not plan.orders:
-            return {}
-        main = next((o for o in plan.orders if o.start_day == 0), plan.orders[0])
-        initial: dict[str, Any] = {
-            "agent": main.agent,
-            "dose": main.dose,
-            "unit": main.unit.value if main.unit else DoseUnit.MG_PER_KG_PER_DAY.value,
-            "duration_days": main.duration_days,
-            **plan.adjuncts.to_dict(),
-        }
-        for step, taper in enumerate(main.taper[:MAX_TAPER_STEPS], start=1):
-            initial[f"taper_dose_{step}"] = taper.dose
-            own_unit = taper.unit is not None and taper.unit != main.unit
-            initial[f"taper_unit_{step}"] = taper.unit.value if taper.unit and own_unit else ""
-            initial[f"taper_days_{step}"] = taper.days
-        others = [o for o in plan.orders if o is not main]
-        for number, order in zip(ADDITIONAL_ORDER_NUMBERS, others, strict=False):
-            initial |= {
-                additional_field(number, "agent"): order.agent,
-                additional_field(number, "start_day"): order.start_day,
-                additional_field(number, "dose"): order.dose,
-                additional_field(number, "unit"): order.unit.value if order.unit else "",
-                additional_field(number, "duration_days"): order.duration_days,
+        """Form values that reproduce ``plan`` (written from its day 0), order by order in
+        the plan's own sequence, for a revision form that starts from the current plan.
+        What the form has no room for (a fourth order, a seventh step) is left out."""
+        initial: dict[str, Any] = {}
+        for number, order in zip(ORDER_NUMBERS, plan.orders, strict=False):
+            unit = order.unit.value if order.unit else ""
+            if number == 1 and not unit:
+                unit = DoseUnit.MG_PER_KG_PER_DAY.value
+            values: dict[str, Any] = {
+                "agent": order.agent,
+                "start_day": order.start_day,
+                "dose": order.dose,
+                "unit": unit,
+                "duration_days": order.duration_days,
             }
+            for step, taper in enumerate(order.taper[:MAX_TAPER_STEPS], start=1):
+                own_unit = taper.unit is not None and taper.unit != order.unit
+                values |= {
+                    f"taper_dose_{step}": taper.dose,
+                    f"taper_unit_{step}": taper.unit.value if taper.unit and own_unit else "",
+                    f"taper_days_{step}": taper.days,
+                }
+            initial |= {order_field(number, name): value for name, value in values.items()}
+        if plan.orders:
+            initial |= plan.adjuncts.to_dict()
         return initial
 
     def order_rows(self) -> list[OrderRow]:
-        main = OrderRow(
-            1,
-            self["agent"],
-            None,
-            self["dose"],
-            self["unit"],
-            self["duration_days"],
-            self._preview(self["agent"], self["dose"], self["unit"]),
-        )
-        return [main, *(self._additional_row(number) for number in ADDITIONAL_ORDER_NUMBERS)]
+        return [self._order_row(number) for number in ORDER_NUMBERS]
 
-    def _additional_row(self, number: int) -> OrderRow:
+    def _order_row(self, number: int) -> OrderRow:
         def bound(name: str) -> forms.BoundField:
-            return self[additional_field(number, name)]
+            return self[order_field(number, name)]
 
+        agent, unit = bound("agent"), bound("unit")
+        taper = []
+        for step in range(1, MAX_TAPER_STEPS + 1):
+            dose, step_unit = bound(f"taper_dose_{step}"), bound(f"taper_unit_{step}")
+            taper.append(
+                TaperRow(
+                    step,
+                    dose,
+                    step_unit,
+                    bound(f"taper_days_{step}"),
+                    taper_preview_id(number, step),
+                    self._preview(agent, dose, step_unit if step_unit.value() else unit),
+                )
+            )
         return OrderRow(
             number,
-            bound("agent"),
+            agent,
             bound("start_day"),
             bound("dose"),
-            bound("unit"),
+            unit,
             bound("duration_days"),
-            self._preview(bound("agent"), bound("dose"), bound("unit")),
+            taper,
+            self._preview(agent, bound("dose"), unit),
         )
 
     def _preview(
@@ -272,89 +295,68 @@ class PlanForm(forms.Form):
             patient=self.patient, agent=agent.value(), dose=dose.value(), unit=unit.value()
         )
 
-    def taper_rows(self) -> list[TaperRow]:
-        """Each step with its own unit; a blank unit is the main order's."""
-        rows = []
-        for step in range(1, MAX_TAPER_STEPS + 1):
-            dose, unit = self[f"taper_dose_{step}"], self[f"taper_unit_{step}"]
-            shown_unit = unit if unit.value() else self["unit"]
-            rows.append(
-                TaperRow(
-                    step,
-                    dose,
-                    unit,
-                    self[f"taper_days_{step}"],
-                    self.taper_preview_id(step),
-                    self._preview(self["agent"], dose, shown_unit),
-                )
-            )
-        return rows
-
-    @staticmethod
-    def taper_preview_id(step: int) -> str:
-        """The element that shows taper step ``step``'s milligrams for this patient."""
-        return f"taper-preview-{step}"
-
     def adjunct_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ADJUNCTS]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        data = self.cleaned_data
+        for number in ORDER_NUMBERS:
+            self._check_order(number)
+        return self.cleaned_data
+
+    def _check_order(self, number: int) -> None:
+        """Each taper step needs both a dose and a length; a further order with anything
+        written in it needs a treatment. The message goes beside the input to fill in."""
+
+        def value(name: str) -> Any:
+            return self.cleaned_data.get(order_field(number, name))
+
+        written = [value(name) for name in ("start_day", "dose", "duration_days")]
         for step in range(1, MAX_TAPER_STEPS + 1):
-            dose, days = data.get(f"taper_dose_{step}"), data.get(f"taper_days_{step}")
+            dose, days = value(f"taper_dose_{step}"), value(f"taper_days_{step}")
+            written += [dose, days]
             if (dose is None) != (days is None):
-                raise forms.ValidationError(f"Taper step {step} needs both a dose and a length.")
-        for number in ADDITIONAL_ORDER_NUMBERS:
-            filled = any(
-                data.get(additional_field(number, name)) is not None
-                for name in ("start_day", "dose", "duration_days")
-            )
-            if filled and not data.get(additional_field(number, "agent")):
+                missing = "taper_dose" if dose is None else "taper_days"
                 self.add_error(
-                    additional_field(number, "agent"),
-                    f"Choose a treatment for order {number}, or clear its other fields.",
+                    order_field(number, f"{missing}_{step}"),
+                    f"Taper step {step} needs both a dose and a length.",
                 )
-        return data
+        if number > 1 and not value("agent") and any(v is not None for v in written):
+            self.add_error(
+                order_field(number, "agent"),
+                f"Choose a treatment for order {number}, or clear its other fields.",
+            )
 
     def _used_order_numbers(self) -> list[int]:
         """The orders the learner filled in, in page order: blank rows are skipped."""
         data = self.cleaned_data
-        return [1] + [n for n in ADDITIONAL_ORDER_NUMBERS if data[additional_field(n, "agent")]]
+        return [n for n in ORDER_NUMBERS if data.get(order_field(n, "agent"))]
 
     def plan_input(self) -> PlanInput:
-        data = self.cleaned_data
+        adjuncts = {name: bool(self.cleaned_data.get(name)) for name in ADJUNCTS}
+        orders = [self._order_input(number) for number in self._used_order_numbers()]
+        return PlanInput.from_orders(orders, adjuncts)
+
+    def _order_input(self, number: int) -> OrderInput:
+        def value(name: str) -> Any:
+            return self.cleaned_data.get(order_field(number, name))
+
         taper = [
             TaperInput(
-                data[f"taper_dose_{step}"],
-                data[f"taper_days_{step}"],
-                data.get(f"taper_unit_{step}") or None,
+                value(f"taper_dose_{step}"),
+                value(f"taper_days_{step}"),
+                value(f"taper_unit_{step}") or None,
             )
             for step in range(1, MAX_TAPER_STEPS + 1)
-            if data.get(f"taper_dose_{step}") is not None
+            if value(f"taper_dose_{step}") is not None
         ]
-        return PlanInput(
-            agent=data["agent"],
-            dose=data.get("dose"),
-            unit=data["unit"],
-            duration_days=data.get("duration_days"),
-            taper=taper,
-            adjuncts={name: bool(data.get(name)) for name in ADJUNCTS},
-            additional_orders=[
-                self._additional_order(number) for number in self._used_order_numbers()[1:]
-            ],
-        )
-
-    def _additional_order(self, number: int) -> OrderInput:
-        def value(name: str) -> Any:
-            return self.cleaned_data[additional_field(number, name)]
-
         return OrderInput(
             agent=value("agent"),
             dose=value("dose"),
             unit=value("unit") or None,
             duration_days=value("duration_days"),
-            start_day=0 if value("start_day") is None else value("start_day"),
+            start_day=value("start_day") or 0,
+            taper=taper,
         )
 
     def add_plan_error(self, error: AttemptError) -> None:
@@ -367,7 +369,7 @@ class PlanForm(forms.Form):
             self.add_error(None, str(error))
             return
         number = self._used_order_numbers()[error.order - 1]
-        name = error.field if number == 1 else additional_field(number, error.field)
+        name = order_field(number, error.field)
         if name not in self.fields:
-            name = "agent" if number == 1 else additional_field(number, "agent")
+            name = order_field(number, "agent")
         self.add_error(name, str(error))

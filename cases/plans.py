@@ -75,7 +75,8 @@ class OrderInput:
 
 @dataclass(frozen=True)
 class PlanInput:
-    """The plan form's content: the main order and its taper, further orders, the adjuncts.
+    """The plan form's content: the first order and its taper, further orders (each with its
+    own start day and taper), the adjuncts.
 
     Day numbers are relative to the day the plan starts (``Plan.shifted`` moves them onto
     the timeline), so the same form serves the first plan and every revision.
@@ -89,7 +90,7 @@ class PlanInput:
     adjuncts: dict[str, bool] = field(default_factory=dict)
     additional_orders: list[OrderInput] = field(default_factory=list)
     main_start_day: int = 0
-    """The main order's start day: 0 on the form; the API's plan JSON may start it later."""
+    """The first order's start day (the form and the plan JSON may both start it later)."""
 
     @classmethod
     def from_orders(cls, orders: list[OrderInput], adjuncts: dict[str, bool]) -> PlanInput:
@@ -217,6 +218,8 @@ def _check_taper(order_input: OrderInput, number: int) -> None:
         raise PlanError(
             f"A taper has at most {MAX_TAPER_STEPS} steps.", order=number, field="taper_dose_1"
         )
+    usual = get_agent(order_input.agent).default_unit
+    order_unit = order_input.unit or (usual.value if usual else "")
     for step, taper in enumerate(order_input.steps, start=1):
         if taper.days < 1:
             raise PlanError(
@@ -232,10 +235,10 @@ def _check_taper(order_input: OrderInput, number: int) -> None:
                 order=number,
                 field=f"taper_unit_{step}",
             )
-        same_unit = taper.unit in (None, "", order_input.unit)
+        same_unit = taper.unit in (None, "", order_unit)
         if same_unit and order_input.dose is not None and taper.dose > order_input.dose:
             raise PlanError(
-                f"Taper step {step} ({taper.dose:g} {order_input.unit}) is above the starting "
+                f"Taper step {step} ({taper.dose:g} {order_unit}) is above the starting "
                 "dose; a taper only goes down.",
                 order=number,
                 field=f"taper_dose_{step}",

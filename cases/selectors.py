@@ -268,17 +268,28 @@ def event_rows(events: Sequence[Event]) -> list[dict[str, Any]]:
 
 def plan_summary(plan: dict[str, Any], ideal_weight: float) -> dict[str, Any]:
     """A plan as its table shows it, the learner's or the recommended one: each dose level
-    of every order with its days and milligrams, and the adjuncts given."""
-    rows = [
-        {
-            "agent": order.catalog_entry.label,
-            "from_day": piece.start,
-            "to_day": piece.end - 1,
-            "daily_mg": round(piece.daily_mg, 1) if order.catalog_entry.takes_dose else None,
-        }
-        for order in Plan.from_dict(plan).orders
-        for piece in order.dose_pieces(ideal_weight)
-    ]
+    of every order, numbered in the plan's own sequence, with its days, the dose as it was
+    written (0.75 mg/kg/day, 20 mg/day) and its milligrams, and the adjuncts given."""
+    rows: list[dict[str, Any]] = []
+    for number, order in enumerate(Plan.from_dict(plan).orders, start=1):
+        agent = order.catalog_entry
+        levels = [(order.dose, order.unit), *((step.dose, step.unit) for step in order.taper)]
+        written = [
+            f"{dose:g} {unit.value}" if dose is not None and unit is not None else None
+            for dose, unit in levels
+        ]
+        # A level past the five-year horizon has no piece; only the last ones can be cut.
+        for piece, dose_text in zip(order.dose_pieces(ideal_weight), written, strict=False):
+            rows.append(
+                {
+                    "order": number,
+                    "agent": agent.label,
+                    "from_day": piece.start,
+                    "to_day": piece.end - 1,
+                    "dose": dose_text,
+                    "daily_mg": round(piece.daily_mg, 1) if agent.takes_dose else None,
+                }
+            )
     adjuncts = [name.replace("_", " ") for name, given in plan["adjuncts"].items() if given]
     return {"rows": rows, "adjuncts": adjuncts}
 

@@ -497,8 +497,8 @@ def dose_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The milligrams one order's dose means for this patient, as the learner types it.
 
     ``?order=N`` names the row; its inputs come with the request (htmx includes the row).
-    ``?step=N`` asks for taper step N of order 1 instead, in that step's own unit or, left
-    blank, order 1's (htmx includes the whole form).
+    ``?step=M`` asks for that order's taper step M instead, in the step's own unit or, left
+    blank, the order's.
     """
     attempt = selectors.attempt_for_user(request.user, pk)
     form = PlanForm(
@@ -506,7 +506,7 @@ def dose_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     rows = {str(row.number): row for row in form.order_rows()}
     row = rows.get(request.GET.get("order", "1"), rows["1"])
-    steps = {str(step.step): step for step in form.taper_rows()}
+    steps = {str(step.step): step for step in row.taper}
     step = steps.get(request.GET.get("step", ""))
     preview, preview_id = row.preview, row.preview_id
     if step is not None:

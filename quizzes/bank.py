@@ -11,10 +11,11 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.text import slugify
 
 from quizzes.exchange import (
@@ -104,6 +105,148 @@ def superseded_versions_forward() -> int:
                 .update(question_id=new)
             )
     return moved
+
+
+@dataclass
+class ShippedRows:
+    """What of a shipped fixture file may be loaded, and what was left as the site has it."""
+
+    rows: list[dict[str, Any]]
+    kept: list[str] = field(default_factory=list)
+    """One sentence per shipped row left out or changed so as not to touch the site's own."""
+
+
+class ShippedBank:
+    """The shipped question rows of every fixture file, to load each file without touching
+    the site's own questions.
+
+    A fixture row names its primary key, so loading it overwrites whatever row has that key;
+    and a shipped next version clashes with one the site made itself (`question_version_create`
+    takes the same family, version number and previous version). A shipped question is
+    therefore left out, with its choices, when loading it would overwrite or clash with the
+    site's own work: its key holds another question, the site has its own row of that family
+    and version or its own next version of the one it follows, the site has versioned past
+    it, one of its choices' keys holds a choice of another question, or the version it follows
+    was left out. A quiz row naming a question that is not loaded gets the family's newest
+    version here instead (the site's own), as an edit in admin would have moved it, or is
+    dropped when there is none.
+    """
+
+    def __init__(self, question_rows: Iterable[dict[str, Any]]) -> None:
+        self.shipped = {row["pk"]: row["fields"] for row in question_rows}
+
+    def rows_to_load(self, rows: list[dict[str, Any]]) -> ShippedRows:
+        """The rows of one fixture file to load, in their order, and what was kept."""
+        by_model: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_model.setdefault(row["model"], []).append(row)
+        questions = by_model.get("quizzes.question", [])
+        left_out = self._left_out(questions, by_model.get("quizzes.choice", []))
+        loading = {row["pk"] for row in questions} - set(left_out)
+        members, moved = self._members(by_model.get("quizzes.quizquestion", []), loading)
+        result = ShippedRows([], [*left_out.values(), *moved])
+        for row in rows:
+            if row["model"] == "quizzes.question" and row["pk"] in left_out:
+                continue
+            if row["model"] == "quizzes.choice" and row["fields"]["question"] in left_out:
+                continue
+            if row["model"] == "quizzes.quizquestion":
+                if row["pk"] in members:
+                    result.rows.append(members[row["pk"]])
+                continue
+            result.rows.append(row)
+        return result
+
+    def _left_out(
+        self, questions: list[dict[str, Any]], choices: list[dict[str, Any]]
+    ) -> dict[int, str]:
+        """Shipped question key -> the sentence saying why it is not loaded."""
+        if not questions:
+            return {}
+        here = {
+            question.pk: question
+            for question in Question.objects.filter(
+                Q(pk__in=[row["pk"] for row in questions])
+                | Q(family__in={row["fields"]["family"] for row in questions})
+            ).only("pk", "family", "version", "previous_version_id")
+        }
+        by_version = {(q.family, q.version): q.pk for q in here.values()}
+        successor = {q.previous_version_id: q.pk for q in here.values() if q.previous_version_id}
+        owner = dict(
+            Choice.objects.filter(pk__in=[row["pk"] for row in choices]).values_list(
+                "pk", "question_id"
+            )
+        )
+        foreign_choice = {
+            row["fields"]["question"]: row["pk"]
+            for row in choices
+            if owner.get(row["pk"], row["fields"]["question"]) != row["fields"]["question"]
+        }
+        left_out: dict[int, str] = {}
+        for row in sorted(questions, key=lambda r: (r["fields"]["family"], r["fields"]["version"])):
+            pk, family, version = row["pk"], row["fields"]["family"], row["fields"]["version"]
+            previous = row["fields"].get("previous_version")
+            own = here.get(pk)
+            if own is not None and (own.family, own.version) != (family, version):
+                reason = f"#{pk} here is this site's own {own.family} version {own.version}"
+            elif (same := by_version.get((family, version), pk)) != pk:
+                reason = f"this site has its own version {version} (question #{same})"
+            elif previous is not None and successor.get(previous, pk) != pk:
+                reason = f"this site has its own next version (question #{successor[previous]})"
+            elif previous in left_out:
+                reason = "the version it follows is kept as this site has it"
+            elif own is not None and successor.get(pk, pk) not in (pk, *self.shipped):
+                reason = f"this site has versioned past it (question #{successor[pk]})"
+            elif pk in foreign_choice:
+                choice = foreign_choice[pk]
+                reason = f"choice #{choice} here belongs to this site's question #{owner[choice]}"
+            else:
+                continue
+            left_out[pk] = (
+                f"kept this site's own edits: the shipped {family} version {version} "
+                f"(question #{pk}) was not loaded, because {reason}."
+            )
+        return left_out
+
+    def _members(
+        self, members: list[dict[str, Any]], loading: set[int]
+    ) -> tuple[dict[int, dict[str, Any]], list[str]]:
+        """Quiz rows by key, each naming a question this site has (the shipped one, or the
+        newest version of its family here when that one is not loaded), and what moved."""
+        if not members:
+            return {}, []
+        named = {row["fields"]["question"] for row in members}
+        families = {self.shipped[pk]["family"] for pk in named if pk in self.shipped}
+        here = dict(Question.objects.filter(pk__in=named).values_list("pk", "family"))
+        newest = dict(
+            Question.objects.filter(family__in=families, next_version__isnull=True)
+            .exclude(status=Question.Status.RETIRED)
+            .values_list("family", "pk")
+        )
+        taken = set(
+            QuizQuestion.objects.filter(quiz__in={row["fields"]["quiz"] for row in members})
+            .exclude(pk__in=[row["pk"] for row in members])
+            .values_list("quiz", "question")
+        )
+        placed: dict[int, dict[str, Any]] = {}
+        moved = []
+        for row in members:
+            quiz, question = row["fields"]["quiz"], row["fields"]["question"]
+            family = self.shipped.get(question, {}).get("family")
+            if question in loading or (family is not None and here.get(question) == family):
+                target = question
+            else:
+                target = newest.get(family)
+                instead = "nothing" if target is None else f"this site's question #{target}"
+                moved.append(
+                    f"quiz #{quiz} lists {instead} in place of the shipped question "
+                    f"#{question}, which was not loaded."
+                )
+            if target is None or (quiz, target) in taken:
+                continue
+            taken.add((quiz, target))
+            placed[row["pk"]] = {**row, "fields": {**row["fields"], "question": target}}
+        return placed, moved
 
 
 # --- import and export --------------------------------------------------------------------

@@ -29,8 +29,29 @@ STOPWORDS = frozenset(_COMMON_WORDS.split())
 """Words too common to count as a cue when the key repeats them from the stem."""
 
 _WORD = re.compile(r"[a-z][a-z'-]+")
-_VIGNETTE = re.compile(
-    r"\b\d{1,3}-(year|month|week|day)-old\b|\b(patient|man|woman|boy|girl|child|smoker)\b",
+_AGE = re.compile(
+    r"\b\d{1,3}-(year|month|week|day)-old\b|\b\d{1,3} years? old\b|\baged \d{1,3}\b"
+    r"|\bin (his|her) (\d0s|teens|twenties|thirties|forties|fifties|sixties|seventies|eighties)\b",
+    re.IGNORECASE,
+)
+_SEX = re.compile(r"\b(man|woman|boy|girl|male|female|he|she|his|her|him)\b", re.IGNORECASE)
+_PRESENTATION = re.compile(
+    r"\b("
+    # what the patient feels or the examiner finds
+    r"cough\w*|breathless\w*|short of breath|dyspn\w*|fevers?|febrile|sweats|weight loss"
+    r"|tired\w*|fatigue|malaise|wheez\w*|ha?emoptysis|blood|pain|pleuritic|crackles|clubbing"
+    r"|symptom\w*|oxygen|saturation|examined|unwell|ill|illness|disease"
+    # what the tests show
+    r"|ct|hrct|x-ray|radiograph\w*|scans?|biops\w*|bal|bronchoscop\w*|lavage|spirometry|dlco"
+    r"|consolidation|opacit\w*|nodules?|nodes|lesions?|shadows?|counts?|crp|esr|eosinophil\w*"
+    r"|serology|antibod\w*|anti-\w+|pattern"
+    # what is known or being done about it
+    r"|cop|op|organi[sz]ing pneumonia|pneumonia|arthritis|cancer|tumou?r|lymphoma|infection"
+    r"|prednisone|prednisolone|steroids?|glucocorticoids?|methylprednisolone|azathioprine"
+    r"|cyclophosphamide|mycophenolate|clarithromycin|macrolides?|antibiotics?|amiodarone"
+    r"|bleomycin|radiotherapy|radiation|chemotherapy|treated|treatment|relaps\w*|diagnosed"
+    r"|presents|admitted|ventilated|referred|smok\w*|cocaine|mg"
+    r")\b",
     re.IGNORECASE,
 )
 _ABOVE = re.compile(r"\b(all|none|both|neither) of the (above|options|answers)\b", re.IGNORECASE)
@@ -62,10 +83,19 @@ def _words(text: str) -> set[str]:
     return {word for word in _WORD.findall(text.lower()) if len(word) >= 4}
 
 
-def has_vignette(stem: str) -> bool:
-    """Whether the stem presents a patient (an age such as "58-year-old", or a patient, man,
-    woman, child...): the definition the no-vignette check and the bank's tests share."""
-    return bool(_VIGNETTE.search(stem))
+def is_vignette(text: str) -> bool:
+    """Whether ``text`` presents one patient as a clinical vignette does: an age ("58-year-old",
+    "aged 58", "in her sixties"), a sex (man, woman, boy, girl, or he/she), and a
+    presentation (a complaint, a finding, a test result, a diagnosis or a treatment). The
+    word "patient" alone is none of these: "Which patient has COP?" presents nobody."""
+    return all(part.search(text) for part in (_AGE, _SEX, _PRESENTATION))
+
+
+def has_vignette(stem: str, options: Sequence[str] = ()) -> bool:
+    """Whether an item is built on a clinical vignette: its stem presents a patient, or it
+    asks which of several patients, each option presenting one. The definition the
+    no-vignette check and the bank's tests share."""
+    return is_vignette(stem) or (bool(options) and all(map(is_vignette, options)))
 
 
 def key_is_longest(options: Sequence[CheckedOption]) -> bool:
@@ -140,12 +170,14 @@ def question_warnings(
                     "a clang cue.",
                 )
             )
-    if difficulty >= APPLICATION_DIFFICULTY and not has_vignette(stem):
+    if difficulty >= APPLICATION_DIFFICULTY and not has_vignette(
+        stem, [option.text for option in options]
+    ):
         warnings.append(
             Warning(
                 "no-vignette",
                 "A medium or hard item should apply knowledge to a patient; this stem has "
-                "no clinical vignette (no patient, no age).",
+                "no clinical vignette (a patient's age, sex and presentation).",
             )
         )
     return warnings

@@ -222,31 +222,46 @@ def _attempt_close(*, attempt: Attempt, state: str, now: datetime) -> None:
 
 
 def _review_cards_record(*, attempt: Attempt, reviewed_at: datetime) -> None:
+    """Schedule each answered question's review card, kept on its family's newest version.
+
+    An attempt started before a question was replaced answers the old version; the card
+    belongs to the question as learners meet it now (where an edit in admin or seed_demo
+    moved it), so the old version's answer reviews that card rather than starting a
+    second one on a version nobody is shown any more.
+    """
     answered = list(
         attempt.responses.filter(answered_at__isnull=False).values(
-            "question_id", "is_correct", "confidence"
+            "question_id", "question__family", "is_correct", "confidence"
         )
+    )
+    newest = dict(
+        Question.objects.filter(
+            family__in={row["question__family"] for row in answered}, next_version__isnull=True
+        ).values_list("family", "pk")
     )
     cards = {
         card.question_id: card
         for card in ReviewCard.objects.filter(
-            user_id=attempt.user_id, question_id__in=[row["question_id"] for row in answered]
+            user_id=attempt.user_id, question_id__in=newest.values()
         )
     }
-    new_cards, changed_cards = [], []
+    new_cards: dict[int, ReviewCard] = {}
     for row in answered:
-        card = cards.get(row["question_id"])
+        question_id = newest.get(row["question__family"], row["question_id"])
+        card = cards.get(question_id)
         if card is None:
-            card = ReviewCard(user_id=attempt.user_id, question_id=row["question_id"])
-            new_cards.append(card)
-        else:
-            changed_cards.append(card)
+            card = cards[question_id] = new_cards[question_id] = ReviewCard(
+                user_id=attempt.user_id, question_id=question_id
+            )
         rating = spaced_review.rating_for_answer(
             is_correct=row["is_correct"], confidence=row["confidence"]
         )
         spaced_review.card_review(card=card, rating=rating, reviewed_at=reviewed_at)
-    ReviewCard.objects.bulk_create(new_cards)
-    ReviewCard.objects.bulk_update(changed_cards, REVIEW_CARD_FIELDS)
+    ReviewCard.objects.bulk_create(new_cards.values())
+    ReviewCard.objects.bulk_update(
+        [card for question_id, card in cards.items() if question_id not in new_cards],
+        REVIEW_CARD_FIELDS,
+    )
 
 
 # --- responses ----------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import io
 import json
 
 import pytest
@@ -12,8 +13,9 @@ from cases.models import Case
 from edu_site.classes.models import Class
 from edu_site.management.commands import seed_demo
 from edu_site.roles import EDUCATORS_GROUP
-from quizzes.models import Question, Quiz, ReviewCard, Topic
-from tests.factories import QuizFactory
+from quizzes import bank
+from quizzes.models import Question, Quiz, QuizQuestion, ReviewCard, Topic
+from tests.factories import QuestionFactory, QuizFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -191,3 +193,64 @@ def test_a_case_file_the_importer_refuses_stops_seed_demo_with_its_problems(
         call_command("seed_demo", "--content-only")
 
     assert not Case.objects.filter(slug="broken").exists()
+
+
+def an_earlier_releases_bank() -> Question:
+    """The bank as the first release shipped it (file 50 alone, its questions ready), with
+    this site's own version 2 of op-q1 made in admin, as an edit of an answered question."""
+    call_command(
+        "loaddata", *(str(seed_demo.FIXTURES_DIR / name) for name in BANK_OF_THE_FIRST_RELEASE)
+    )
+    Question.objects.update(status=Question.Status.READY)
+    original = Question.objects.get(family="op-q1")
+    edited = Question.objects.get(pk=original.pk)
+    edited.stem = "Our own wording: what must be excluded before calling OP cryptogenic?"
+    return bank.question_version_create(
+        edited=edited, choices=list(original.choices.all()), topics=list(original.topics.all())
+    )
+
+
+BANK_OF_THE_FIRST_RELEASE = ("10_topics.json", "50_quiz_bank.json")
+
+
+def test_a_sites_own_version_2_of_a_shipped_question_is_kept_and_reported():
+    ours = an_earlier_releases_bank()
+    learner = User.objects.create_user("learner")
+    card = ReviewCard.objects.create(user=learner, question=ours, due=timezone.now())
+    out = io.StringIO()
+
+    call_command("seed_demo", "--content-only", stdout=out)
+
+    ours.refresh_from_db()
+    assert ours.stem.startswith("Our own wording")
+    assert (ours.version, ours.status, ours.is_superseded) == (2, Question.Status.READY, False)
+    assert list(Question.objects.filter(family="op-q1").values_list("version", flat=True)) == [1, 2]
+    assert not Question.objects.filter(pk=2001).exists()
+    assert Question.objects.filter(family="op-q2", version=2).exists()
+    quizzes_with_it = QuizQuestion.objects.filter(question__family="op-q1")
+    assert quizzes_with_it.exists()
+    assert set(quizzes_with_it.values_list("question", flat=True)) == {ours.pk}
+    card.refresh_from_db()
+    assert card.question == ours
+    assert (
+        "kept this site's own edits: the shipped op-q1 version 2 (question #2001) was not "
+        f"loaded, because this site has its own version 2 (question #{ours.pk})."
+    ) in out.getvalue()
+
+    call_command("seed_demo", "--content-only", stdout=io.StringIO())
+
+    assert Question.objects.filter(family="op-q1").count() == 2
+
+
+def test_a_sites_own_question_on_a_shipped_key_is_not_overwritten():
+    ours = QuestionFactory(pk=2001, family="our-own", stem="Which of our own findings fits?")
+    out = io.StringIO()
+
+    call_command("seed_demo", "--content-only", stdout=out)
+
+    ours.refresh_from_db()
+    assert (ours.family, ours.stem) == ("our-own", "Which of our own findings fits?")
+    assert ours.choices.count() == 4
+    assert not QuizQuestion.objects.filter(question=ours).exists()
+    assert "#2001 here is this site's own our-own version 1" in out.getvalue()
+    assert Question.objects.filter(family="op-q2", version=2).exists()

@@ -63,9 +63,53 @@ def test_each_taper_step_keeps_its_own_unit(api, at_plan):
     assert saved[1]["agent"] == "stop_culprit"
 
 
+PULSE = {"agent": "methylprednisolone_pulse", "dose": 1000, "unit": "mg/day", "duration_days": 3}
+
+
+def prednisone_from_day_3(*taper, dose=0.75):
+    return {**prednisone(*taper, dose=dose), "start_day": 3}
+
+
+def test_a_pulse_then_prednisone_from_day_3_with_its_own_taper_is_saved_as_written(api, at_plan):
+    taper = [
+        {"dose": 0.5, "unit": "mg/kg/day", "days": 28},
+        {"dose": 20, "unit": "mg/day", "days": 60},
+    ]
+    body = {"orders": [PULSE, prednisone_from_day_3(*taper)], "adjuncts": ADJUNCTS}
+
+    response = submit(api, at_plan, body)
+
+    assert response.status_code == HTTPStatus.OK, response.json()
+    pulse, later = at_plan.plans.get().plan["orders"]
+    assert (pulse["start_day"], pulse["duration_days"]) == (0, 3)
+    assert (later["agent"], later["start_day"], later["taper"]) == ("prednisone", 3, taper)
+    rows = response.json()["plans"][0]["rows"]
+    assert [(row["order"], row["from_day"], row["dose"]) for row in rows] == [
+        (1, 0, "1000 mg/day"),
+        (2, 3, "0.75 mg/kg/day"),
+        (2, 31, "0.5 mg/kg/day"),
+        (2, 59, "20 mg/day"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("orders", "path", "words"),
     [
+        (
+            [PULSE, prednisone_from_day_3({"dose": 0.9, "unit": "mg/kg/day", "days": 28})],
+            "orders.1.taper.0.dose",
+            "a taper only goes down",
+        ),
+        (
+            [PULSE, prednisone_from_day_3({"dose": 0.5, "days": 28}, {"dose": 0.25, "days": 0})],
+            "orders.1.taper.1.days",
+            "Taper step 2 ends before it starts",
+        ),
+        (
+            [PULSE, {**prednisone(), "start_day": 1825}],
+            "orders.1.start_day",
+            "Start day must be a whole number between 0 and 1824",
+        ),
         (
             [prednisone({"dose": 30, "unit": "mg/day", "days": 28}, dose=0.25)],
             "orders.0.taper.0.dose",

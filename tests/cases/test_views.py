@@ -459,11 +459,14 @@ def test_a_plan_of_several_orders_is_listed_order_by_order_under_your_plans(
     )
 
     plans = response.text.split("<h2>Your plans</h2>")[1]
-    rows = re.findall(r"<tr><td>(.*?)</td><td>(\d+)\W(\d+)</td><td>(.*?)</td></tr>", plans)
+    rows = re.findall(
+        r"<tr><td>(\d)</td><td>(.*?)</td><td>(\d+)\W(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>",
+        plans,
+    )
     assert rows == [
-        ("Methylprednisolone, intravenous pulse", "0", "2", "1000.0"),
-        ("Prednisone, oral, once each morning", "3", "30", "40.0"),
-        ("Stop the culprit drug or exposure", "0", "1824", "no dose"),
+        ("1", "Methylprednisolone, intravenous pulse", "0", "2", "1000 mg/day", "1000.0"),
+        ("2", "Prednisone, oral, once each morning", "3", "30", "40 mg/day", "40.0"),
+        ("3", "Stop the culprit drug or exposure", "0", "1824", "no dose", "no dose"),
     ]
 
 

@@ -8,11 +8,12 @@ documented hook ``cases.services.new_seed`` (the live server runs in this proces
 import re
 
 import pytest
-from playwright.sync_api import expect
+from django.urls import reverse
+from playwright.sync_api import Page, expect
 
 from cases import services
-from cases.models import Attempt
-from tests.cases.conftest import relapsing_seed
+from cases.models import Attempt, Stage
+from tests.cases.conftest import play_to, relapsing_seed
 from tests.conftest import shipped_case_load
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -116,3 +117,102 @@ def test_a_learner_plays_the_case_through_a_relapse_to_the_debrief(page, relapsi
     assert attempt.seed == relapsing_case
     assert attempt.plans.count() >= 2
     assert attempt.score is not None
+
+
+@pytest.fixture
+def at_plan(transactional_db):
+    """A learner whose attempt on the shipped case waits at the plan, logged in by
+    ``log_in``; the earlier steps are played through the services."""
+    user = UserFactory(username="hilde")
+    attempt = services.attempt_start(user=user, case=shipped_case_load())
+    return play_to(attempt, Stage.PLAN)
+
+
+def log_in(page: Page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text("Signed in as")).to_contain_text(username)
+
+
+def test_a_pulse_then_prednisone_from_day_3_with_its_own_taper_is_typed_by_keyboard(page, at_plan):
+    """Each order is a labelled group; the second order's taper lies inside it, and the
+    keyboard walks its step in order: dose, unit, days."""
+    log_in(page, "hilde")
+    page.goto(reverse("cases:plan", args=[at_plan.pk]))
+
+    first = page.get_by_role("group", name="Order 1: main treatment")
+    first.get_by_label("Agent").select_option("methylprednisolone_pulse")
+    first.get_by_label("Starting dose").fill("1000")
+    first.get_by_label("Unit", exact=True).select_option("mg/day")
+    first.get_by_label("Full-dose duration (days)").fill("3")
+    second = page.get_by_role("group", name="Order 2", exact=True)
+    second.get_by_label("Treatment").select_option("prednisone")
+    second.get_by_label("Start day").fill("3")
+    second.get_by_label("Dose", exact=True).fill("0.75")
+    second.get_by_label("Dose in").select_option("mg/kg/day")
+    second.get_by_label("Duration (days)").fill("28")
+    taper = second.get_by_role("group", name=re.compile("^Taper of order 2"))
+    taper.get_by_label("Order 2: dose of step 1").focus()
+    page.keyboard.type("0.5")
+    page.keyboard.press("Tab")
+    expect(taper.get_by_label("Order 2: unit of step 1")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(taper.get_by_label("Order 2: days of step 1")).to_be_focused()
+    page.keyboard.type("28")
+    taper.get_by_label("Order 2: dose of step 2").fill("20")
+    taper.get_by_label("Order 2: unit of step 2").select_option("mg/day")
+    taper.get_by_label("Order 2: days of step 2").fill("60")
+    expect(page.locator("#taper-preview-2-2")).to_have_text(
+        "20 mg/day = 20.0 mg a day for this patient"
+    )
+    expect(page.locator("#taper-preview-2-1")).to_contain_text("0.5 mg/kg/day = ")
+    page.get_by_label(re.compile("Pneumocystis prophylaxis")).check()
+    page.get_by_role("button", name="Start treatment and follow the patient").click()
+
+    plans = page.get_by_role("table", name="Dose levels of this plan")
+    expect(plans.locator("tbody tr")).to_have_count(4)
+    expect(plans.locator("tbody tr").nth(1)).to_contain_text("3\N{EN DASH}30")
+    expect(plans.locator("tbody tr").nth(3)).to_contain_text("20 mg/day")
+    (prednisone,) = [o for o in at_plan.plans.get().plan["orders"] if o["agent"] == "prednisone"]
+    assert (prednisone["start_day"], len(prednisone["taper"])) == (3, 2)
+
+
+@pytest.fixture
+def page_without_javascript(browser, live_server):
+    """A page of a browser that runs no script: every form must work as plain HTML."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_without_javascript_a_rising_step_of_a_later_order_is_refused_beside_it(
+    page_without_javascript, at_plan
+):
+    page = page_without_javascript
+    log_in(page, "hilde")
+    page.goto(reverse("cases:plan", args=[at_plan.pk]))
+    page.get_by_label("Agent").select_option("methylprednisolone_pulse")
+    page.get_by_label("Starting dose").fill("1000")
+    page.get_by_label("Unit", exact=True).select_option("mg/day")
+    page.get_by_label("Full-dose duration (days)").fill("3")
+    second = page.get_by_role("group", name="Order 2", exact=True)
+    second.get_by_label("Treatment").select_option("prednisone")
+    second.get_by_label("Start day").fill("3")
+    second.get_by_label("Dose", exact=True).fill("0.5")
+    second.get_by_label("Duration (days)").fill("28")
+    second.get_by_label("Order 2: dose of step 1").fill("0.75")
+    second.get_by_label("Order 2: days of step 1").fill("28")
+    page.get_by_role("button", name="Start treatment and follow the patient").click()
+
+    step = page.get_by_role("group", name="Order 2", exact=True).get_by_label(
+        "Order 2: dose of step 1"
+    )
+    expect(step).to_have_attribute("aria-invalid", "true")
+    expect(step).to_have_value("0.75")
+    expect(page.locator("#id_order_2_taper_dose_1_error")).to_have_text(
+        "Taper step 1 (0.75 mg/kg/day) is above the starting dose; a taper only goes down."
+    )
+    assert not at_plan.plans.exists()

@@ -71,10 +71,34 @@ def test_an_application_item_needs_a_vignette():
     assert codes("A 50-year-old man coughs. Which test next?", *options, difficulty=2) == []
 
 
-def test_a_vignette_is_a_patient_or_an_age_in_the_stem():
+def test_a_vignette_gives_the_patients_age_sex_and_presentation():
     assert has_vignette("A 58-year-old woman has a cough. Which test next?")
-    assert has_vignette("Which patient most likely has organizing pneumonia?")
-    assert not has_vignette("Which CT sign is relatively specific for organizing pneumonia?")
+    assert has_vignette("A man aged 70 with COP relapses at 10 mg/day. What next?")
+    assert has_vignette("A 64-year-old is short of breath; her CT shows consolidation. Why?")
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "Which patient most likely has organizing pneumonia?",
+        "A patient taking nitrofurantoin develops biopsy-proven OP. What is the essential step?",
+        "A 58-year-old's lung biopsy shows an OP pattern. What must be established first?",
+        "A man with a cough for six weeks has a CT. Which finding fits OP?",
+        "A 60-year-old woman asks about the weather. What do you tell her?",
+        "Which CT sign is relatively specific for organizing pneumonia?",
+    ],
+)
+def test_a_stem_missing_the_age_the_sex_or_the_presentation_is_no_vignette(stem):
+    assert not has_vignette(stem)
+
+
+def test_an_item_asking_which_of_several_patients_carries_its_vignettes_in_its_options():
+    stem = "Four adults are referred to the chest clinic. Which patient most likely has OP?"
+    patients = ["A 61-year-old man with six weeks of cough", "A 35-year-old woman with wheeze"]
+
+    assert has_vignette(stem, patients)
+    assert not has_vignette(stem, [*patients, "A smoker"])
+    assert not has_vignette(stem)
 
 
 def test_a_key_as_long_as_the_longest_distractor_counts_as_the_longest_option():

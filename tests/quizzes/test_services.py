@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from quizzes import services
+from quizzes import bank, services
 from quizzes.models import Attempt, Response, ResponseChoice, ReviewCard
 from tests.factories import QuestionFactory, QuizFactory, UserFactory
 from tests.quizzes.conftest import choice_ids, response_at
@@ -299,6 +299,26 @@ def test_answering_again_reschedules_the_same_card(learner, quiz):
 
     card = ReviewCard.objects.get(user=learner)
     assert card.reviews == 2
+
+
+def test_an_answer_to_a_replaced_version_reviews_the_card_on_the_version_now_shown(learner, quiz):
+    """An attempt started before an edit made a new version still answers the old one; the
+    learner's card, which moved to the new version, is the one that answer reviews."""
+    for finish_the_first in (True, False):
+        attempt = services.attempt_start(user=learner, quiz=quiz)
+        response = response_at(attempt, 1)
+        save(attempt, response, choice_ids(response, correct=True))
+        if finish_the_first:
+            services.attempt_finish(attempt=attempt)
+    old = response.question
+    new = bank.question_version_create(
+        edited=old, choices=list(old.choices.all()), topics=list(old.topics.all())
+    )
+
+    services.attempt_finish(attempt=attempt)
+
+    card = ReviewCard.objects.get(user=learner)
+    assert (card.question_id, card.reviews) == (new.pk, 2)
 
 
 def test_review_session_holds_the_due_questions(learner, quiz):

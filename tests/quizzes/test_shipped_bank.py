@@ -55,7 +55,11 @@ def test_the_bank_has_enough_ready_questions(bank):
 
 
 def test_most_questions_are_built_on_a_clinical_vignette(bank):
-    with_vignette = [question for question in bank if item_writing.has_vignette(question.stem)]
+    with_vignette = [
+        question
+        for question in bank
+        if item_writing.has_vignette(question.stem, [c.text for c in question.choices.all()])
+    ]
 
     assert len(with_vignette) / len(bank) >= MIN_VIGNETTE_SHARE
 

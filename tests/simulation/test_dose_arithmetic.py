@@ -3,6 +3,7 @@ import pytest
 from cases.simulation import (
     DoseUnit,
     Order,
+    Plan,
     Sex,
     TaperStep,
     get_agent,
@@ -94,3 +95,26 @@ def test_a_shifted_plan_gives_the_same_doses_that_many_days_later():
         ]
     assert later.adjuncts == plan.adjuncts
     assert later.name == plan.name
+
+
+def test_a_later_order_keeps_its_own_start_day_and_taper_wherever_it_stands(typical_patient):
+    """A pulse on days 0-2, then prednisone from day 3 with its taper: the engine gives each
+    order's doses on its own days, whichever order is written first."""
+    weight = typical_patient.ideal_body_weight_kg
+    pulse = Order("methylprednisolone_pulse", 1000, DoseUnit.MG_PER_DAY, 0, 3)
+    prednisone = Order(
+        "prednisone",
+        0.5,
+        DoseUnit.MG_PER_KG_PER_DAY,
+        start_day=3,
+        duration_days=28,
+        taper=(TaperStep(0.25, 28), TaperStep(10, 30, DoseUnit.MG_PER_DAY)),
+    )
+
+    for orders in ((pulse, prednisone), (prednisone, pulse)):
+        dose = simulate(typical_patient, Plan(orders), seed=1).series.prednisone_mg
+        assert dose[:3] == (1250.0, 1250.0, 1250.0)
+        assert dose[3] == dose[30] == pytest.approx(0.5 * weight, abs=0.01)
+        assert dose[31] == dose[58] == pytest.approx(0.25 * weight, abs=0.01)
+        assert dose[59] == dose[88] == 10.0
+        assert max(dose[89:]) == 0

@@ -3,6 +3,8 @@
 tests/upgrade/test_upgrade.py runs this in a subprocess whose settings point at a database
 that was made by an older release and then migrated, so nothing here touches the test
 database. It prints one JSON line: what was checked, and every page that did not answer.
+With the argument ``records`` it prints instead every row a learner saved, so the test can
+compare them before and after ``seed_demo`` loads the current shipped content.
 """
 
 from __future__ import annotations
@@ -20,16 +22,83 @@ import django
 
 django.setup()
 
+from django.core import serializers  # noqa: E402
+from django.core.serializers.json import DjangoJSONEncoder  # noqa: E402
+from django.db.models import Model  # noqa: E402
 from django.http.response import HttpResponseBase  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from cases.models import Attempt as CaseAttempt  # noqa: E402
-from cases.models import Stage  # noqa: E402
+from cases.models import (  # noqa: E402
+    CheckResult,
+    CourseOutcome,
+    DiagnosisSubmission,
+    HistoryAsk,
+    InterpretationAnswer,
+    PlanSubmission,
+    Stage,
+    TestOrder,
+)
 from edu_site.models import User  # noqa: E402
 from quizzes.models import Attempt as QuizAttempt  # noqa: E402
-from quizzes.models import ReviewCard  # noqa: E402
+from quizzes.models import Question, Quiz, Response, ResponseChoice, ReviewCard  # noqa: E402
+
+LEARNER_ROWS: tuple[type[Model], ...] = (
+    CaseAttempt,
+    HistoryAsk,
+    TestOrder,
+    InterpretationAnswer,
+    DiagnosisSubmission,
+    PlanSubmission,
+    CourseOutcome,
+    CheckResult,
+    QuizAttempt,
+    Response,
+    ResponseChoice,
+)
+"""What learners saved, row for row. A review card and a learner's own quiz are compared by
+their questions' families, since a newer shipped version of a question takes them over, as
+an edit in admin does."""
+
+
+def learner_records() -> dict[str, list[dict[str, object]]]:
+    records = {
+        model._meta.label: [
+            {"pk": row["pk"], **row["fields"]}
+            for row in serializers.serialize("python", model._default_manager.order_by("pk"))
+        ]
+        for model in LEARNER_ROWS
+    }
+    cards = ReviewCard.objects.select_related("question").order_by("pk")
+    records["quizzes.ReviewCard"] = [
+        {
+            "pk": card.pk,
+            "user": card.user_id,
+            "family": card.question.family,
+            "due": card.due,
+            "state": card.state,
+            "stability": card.stability,
+            "reviews": card.reviews,
+            "lapses": card.lapses,
+        }
+        for card in cards
+    ]
+    own_quizzes = Quiz.objects.filter(owner__isnull=False).order_by("pk")
+    records["quizzes.Quiz (a learner's own)"] = [
+        {
+            "pk": quiz.pk,
+            "owner": quiz.owner_id,
+            "title": quiz.title,
+            "questions": [
+                member.question.family
+                for member in quiz.quiz_questions.select_related("question").order_by("order", "pk")
+            ],
+        }
+        for quiz in own_quizzes
+    ]
+    return records
 
 
 def main() -> None:
@@ -88,6 +157,9 @@ def main() -> None:
     for user in User.objects.filter(pk__in=ReviewCard.objects.values("user_id")):
         expect(f"review queue of {user.username}", client_for(user).get(reverse("quizzes:review")))
         checked["review queues"] += 1
+    for card in ReviewCard.objects.select_related("question").order_by("pk"):
+        if card.question.status == Question.Status.RETIRED or card.question.is_superseded:
+            failures.append(f"review card {card.pk} is left on a replaced question")
     checked["review cards"] = ReviewCard.objects.count()
     for user in User.objects.filter(pk__in=CaseAttempt.objects.values("user_id")):
         expect(f"progress of {user.username}", client_for(user).get(reverse("progress")))
@@ -95,4 +167,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["records"]:
+        print(json.dumps(learner_records(), cls=DjangoJSONEncoder, sort_keys=True))
+    else:
+        main()

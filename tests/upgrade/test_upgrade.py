@@ -1,5 +1,7 @@
 """Upgrades lose nothing: a database made by the release before this wave migrates to the
-current code, and every attempt in it still opens, resumes and shows its results or debrief.
+current code, `seed_demo` loads the current shipped content into it (as `make run` and
+`make classroom` do after every upgrade) without changing a row a learner saved, and every
+attempt in it still opens, resumes and shows its results or debrief.
 
 The fixture (release-15810da.*.sql.gz, rebuilt by scripts/build_upgrade_fixture.sh) holds
 case attempts at every stage, finished, expired and open quizzes, a custom practice quiz, a
@@ -63,8 +65,20 @@ def _run(env: dict[str, str], *args: str) -> str:
 
 
 def _migrate_and_check(env: dict[str, str]) -> dict:
+    """Migrate, run seed_demo, and open everything; what learners saved must be unchanged."""
+    check = str(HERE / "check_upgraded.py")
     _run(env, "manage.py", "migrate", "--noinput")
-    return json.loads(_run(env, str(HERE / "check_upgraded.py")).splitlines()[-1])
+    saved = json.loads(_run(env, check, "records"))
+    seeded = _run(env, "manage.py", "seed_demo")
+    assert "loaded: 51_quiz_bank_revised.json" in seeded
+    assert "loaded: cases/01-cough-after-antibiotics.json" in seeded
+    after = json.loads(_run(env, check, "records"))
+    assert all(
+        saved[model] for model in ("cases.Attempt", "quizzes.Response", "quizzes.ReviewCard")
+    )
+    for model, rows in saved.items():
+        assert after[model] == rows, f"seed_demo changed {model} rows learners saved"
+    return json.loads(_run(env, check).splitlines()[-1])
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite run covers this dump")

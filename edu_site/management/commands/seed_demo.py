@@ -1,6 +1,8 @@
 """Load the shipped content and the two demo accounts, for laptops and demos."""
 
 import hashlib
+import json
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,13 +28,15 @@ DEMO_TERM = "Demo term"
 
 
 class Command(BaseCommand):
+    shipped_bank: bank.ShippedBank
     help = (
         "Load the shipped fixtures (fixtures/*.json, in name order, then the case files in "
         "fixtures/cases/ through the case importer) and create the demo "
         "accounts 'learner' and 'educator' (learner@example.org, educator@example.org) with "
         "DEMO_PASSWORD, and a 'Demo class' taught by educator with learner in it and one "
         "case and one quiz assigned. Safe to run again: files already loaded unchanged, "
-        "existing accounts and the demo class are left as they are."
+        "existing accounts and the demo class are left as they are, and a shipped question "
+        "the site has its own version of is not loaded (each one is reported)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,8 +48,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        paths = sorted(FIXTURES_DIR.glob("*.json"))
+        self.shipped_bank = bank.ShippedBank(
+            row
+            for path in paths
+            for row in json.loads(path.read_bytes())
+            if row["model"] == "quizzes.question"
+        )
         with transaction.atomic():
-            for path in sorted(FIXTURES_DIR.glob("*.json")):
+            for path in paths:
                 self.load_if_changed(path)
             for path in sorted((FIXTURES_DIR / "cases").glob("*.json")):
                 self.load_if_changed(path, case_file=True)
@@ -77,9 +88,24 @@ class Command(BaseCommand):
             except ImportRefused as refused:
                 raise CommandError(f"{name}: {refused}") from None
         else:
-            call_command("loaddata", str(path), verbosity=0)
+            self.load_fixture(path, data)
         ShippedFixture.objects.update_or_create(name=name, defaults={"sha256": digest})
         self.stdout.write(self.style.SUCCESS(f"loaded: {name}"))
+
+    def load_fixture(self, path: Path, data: bytes) -> None:
+        """Load a fixture file, leaving out the rows that would overwrite or clash with the
+        site's own questions (``bank.ShippedBank``), and say what was kept."""
+        rows = json.loads(data)
+        shipped = self.shipped_bank.rows_to_load(rows)
+        for sentence in shipped.kept:
+            self.stdout.write(self.style.WARNING(f"{path.name}: {sentence}"))
+        if shipped.rows == rows:
+            call_command("loaddata", str(path), verbosity=0)
+        elif shipped.rows:
+            with tempfile.TemporaryDirectory() as folder:
+                kept = Path(folder, path.name)
+                kept.write_text(json.dumps(shipped.rows), encoding="utf-8")
+                call_command("loaddata", str(kept), verbosity=0)
 
     def ensure_account(self, username: str, *, educator: bool) -> None:
         user, created = User.objects.get_or_create(username=username)
