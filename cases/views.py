@@ -26,7 +26,7 @@ from cases import plans, selectors, services
 from cases.content import CaseContent
 from cases.errors import AttemptConflict, AttemptError
 from cases.forms import AnswerForm, ClockForm, DiagnosisForm, PlanForm, TestOrderForm
-from cases.models import Attempt, Case, Stage
+from cases.models import Attempt, Case, PlanSubmission, Stage
 from cases.simulation import Patient, Plan
 from edu_site.classes import selectors as class_selectors
 from edu_site.http import AuthenticatedHttpRequest
@@ -454,15 +454,17 @@ def _plan_context(attempt: Attempt, stage: Stage, form: PlanForm, **extra: Any) 
     context.update(
         ideal_weight=round(patient.ideal_body_weight_kg, 1),
         dose_table=plans.dose_table(content=context["content"], patient=patient),
-        plans=[
-            {
-                "submission": plan,
-                **selectors.plan_summary(plan.plan, patient.ideal_body_weight_kg),
-            }
-            for plan in attempt.plans.all()
-        ],
+        plans=_plans_shown(list(attempt.plans.all()), patient),
     )
     return context
+
+
+def _plans_shown(submissions: list[PlanSubmission], patient: Patient) -> list[dict[str, Any]]:
+    """Each plan submitted with its dose table, as the plan history shows them."""
+    return [
+        {"submission": plan, **selectors.plan_summary(plan.plan, patient.ideal_body_weight_kg)}
+        for plan in submissions
+    ]
 
 
 @login_required
@@ -527,8 +529,10 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
     as it stands on the day the revision would begin (a refused form keeps what was sent)."""
     content = attempt.content
     patient = services.treatment_patient(attempt)
+    # A form is drawn only at an open decision, and an unrefused one comes rendered from
+    # the cache: built on first use, most requests never build one.
     context = _plan_context(
-        attempt, Stage.OUTCOME, form or PlanForm(content=content, patient=patient)
+        attempt, Stage.OUTCOME, form or _lazy(PlanForm, content=content, patient=patient)
     )
     until = attempt.revealed_until_day
     revision = len(context["plans"])
@@ -635,10 +639,12 @@ def _answered_questions(attempt: Attempt, content: CaseContent) -> list[dict[str
 def debrief_context(attempt: Attempt) -> dict[str, Any]:
     """The debrief's context; the class gradebook shows the same page read-only to educators."""
     content = attempt.content
-    context = _plan_context(attempt, Stage.DEBRIEF, PlanForm(content=content))
-    revision = len(context["plans"])
+    submissions = list(attempt.plans.all())
+    revision = len(submissions)
     shown = _lazy(selectors.debrief_view, attempt, plans=revision)
+    context = _player_context(attempt, Stage.DEBRIEF)
     context.update(
+        plans=_lazy(_plans_shown, submissions, services.treatment_patient(attempt)),
         answered_questions=_lazy(_answered_questions, attempt, content),
         breakdown=attempt.score_breakdown,
         yours=_lazy(getattr, shown, "yours"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
@@ -72,11 +72,18 @@ def _with_choices(responses: QuerySet[Response]) -> QuerySet[Response]:
     )
 
 
-def response_shown(response: Response, chosen_ids: Collection[int] | None = None) -> Response:
+def response_shown(
+    response: Response,
+    chosen_ids: Collection[int] | None = None,
+    choices: Iterable[Choice] | None = None,
+) -> Response:
     """Set `.ordered_choices` (as this attempt shows them) and `.chosen_ids` on one response
-    whose question is loaded; its choices are read unless prefetched, and its chosen ids
-    unless prefetched or given (the answer just saved stored exactly those)."""
-    by_id = {choice.pk: choice for choice in response.question.choices.all()}
+    whose question is loaded; its choices are read unless prefetched or given, and its
+    chosen ids unless prefetched or given (the answer just saved stored exactly those)."""
+    by_id = {
+        choice.pk: choice
+        for choice in (choices if choices is not None else response.question.choices.all())
+    }
     shown = [by_id[pk] for pk in response.choice_order if pk in by_id]
     response.ordered_choices = shown + [c for c in by_id.values() if c not in shown]
     response.chosen_ids = (

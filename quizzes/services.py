@@ -19,6 +19,7 @@ from edu_site.refusals import Conflict, Refusal
 from quizzes import scoring, spaced_review
 from quizzes.models import (
     Attempt,
+    Choice,
     Confidence,
     Question,
     Quiz,
@@ -28,7 +29,7 @@ from quizzes.models import (
     ReviewCard,
     Topic,
 )
-from quizzes.selectors import review_cards_due
+from quizzes.selectors import response_shown, review_cards_due
 
 MAX_SECONDS_ON_ONE_ANSWER = 3600
 REVIEW_SESSION_SIZE = 20
@@ -276,10 +277,13 @@ def response_save(
     shown_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Response:
-    """Save one answer as given.
+    """Save one answer as given; the response comes back as a page shows it (its choices
+    in this attempt's order and the ones chosen), so a reply reads nothing again.
 
     A retried request that repeats the stored answer saves nothing new; a different
-    answer from a page rendered before the latest save is refused as stale.
+    answer from a page rendered before the latest save is refused as stale. Only the
+    response, the question's choices and the ticks are read and written: an answer is
+    one of every learner's most frequent requests.
     """
     now = now or timezone.now()
     if attempt_expire_if_overdue(attempt=attempt, now=now):
@@ -292,22 +296,22 @@ def response_save(
         if not attempt.is_open:
             raise AttemptClosed("This attempt is finished; answers can no longer change.")
         response = _response_in_attempt(attempt=attempt, question_id=question_id)
-        chosen = _validated_choices(response=response, choice_ids=choice_ids)
+        choices = list(Choice.objects.filter(question_id=question_id))
+        chosen = _validated_choices(response=response, choices=choices, choice_ids=choice_ids)
         confidence = _validated_confidence(quiz=attempt.quiz, confidence=confidence)
         if response.version != expected_version:
             if _same_answer(response, chosen, confidence):
-                return response
+                return response_shown(response, chosen, choices)
             raise StaleAnswer(
                 "This answer was changed on another page since this one was shown; "
                 "the newer answer is kept. Look again and answer once more if needed."
             )
         if response.is_answered and attempt.quiz.mode == Quiz.Mode.TUTOR:
             raise QuizConflict("In tutor mode an answer is final once checked.")
-        all_choices = response.question.choices.all()
         marking = scoring.mark_answer(
             kind=response.question.kind,
-            correct_ids=[c.pk for c in all_choices if c.is_correct],
-            all_ids=[c.pk for c in all_choices],
+            correct_ids=[c.pk for c in choices if c.is_correct],
+            all_ids=[c.pk for c in choices],
             chosen_ids=chosen,
             certainty_based=attempt.quiz.certainty_based_marking,
             confidence=confidence,
@@ -324,32 +328,32 @@ def response_save(
             "version": expected_version + 1,
         }
         Response.objects.filter(pk=response.pk, version=expected_version).update(**saved)
-        ResponseChoice.objects.filter(response=response).delete()
+        if response.is_answered:  # a first answer has no ticks stored to replace
+            ResponseChoice.objects.filter(response=response).delete()
         ResponseChoice.objects.bulk_create(
             ResponseChoice(response=response, choice_id=choice_id) for choice_id in chosen
         )
     for field, value in saved.items():
         setattr(response, field, value)
-    return response
+    return response_shown(response, chosen, choices)
 
 
 def _response_in_attempt(*, attempt: Attempt, question_id: int) -> Response:
-    response = (
-        Response.objects.filter(attempt=attempt, question_id=question_id)
-        .select_related("question")
-        .prefetch_related("question__choices")
-        .first()
-    )
-    if response is None:
-        raise QuizError("That question is not part of this attempt.")
-    return response
+    try:
+        return Response.objects.select_related("question").get(
+            attempt=attempt, question_id=question_id
+        )
+    except Response.DoesNotExist:
+        raise QuizError("That question is not part of this attempt.") from None
 
 
-def _validated_choices(*, response: Response, choice_ids: Collection[int]) -> set[int]:
+def _validated_choices(
+    *, response: Response, choices: list[Choice], choice_ids: Collection[int]
+) -> set[int]:
     chosen = set(choice_ids)
     if not chosen:
         raise QuizError("Choose an answer before saving.")
-    if not chosen <= {choice.pk for choice in response.question.choices.all()}:
+    if not chosen <= {choice.pk for choice in choices}:
         raise QuizError("That choice does not belong to this question.")
     if len(chosen) > 1 and not response.question.allows_several_choices:
         raise QuizError("This question takes a single answer.")

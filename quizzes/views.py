@@ -73,15 +73,14 @@ def _attempt_context(
     request: AuthenticatedHttpRequest,
     attempt: Attempt,
     position: int | None,
-    saved: tuple[Response, set[int]] | None = None,
+    saved: Response | None = None,
 ) -> dict:
     """One question of the attempt and the state of every other; ``saved`` is the response
-    an answer just stored (its question loaded) and its choices, shown without reading them
-    again."""
+    an answer just stored, as the service returns it shown, so it is not read again."""
     responses = selectors.attempt_navigation(attempt=attempt)
     listed = next((r for r in responses if r["position"] == position), responses[0])
-    if saved is not None and saved[0].pk == listed["pk"]:
-        current = selectors.response_shown(*saved)
+    if saved is not None and saved.pk == listed["pk"]:
+        current = saved
     else:
         current = selectors.attempt_response(attempt=attempt, response_id=listed["pk"])
     now = timezone.now()
@@ -119,7 +118,7 @@ def _after_attempt_post(
     position: int | None,
     error: Refusal | None = None,
     *,
-    saved: tuple[Response, set[int]] | None = None,
+    saved: Response | None = None,
     focus_flag: bool = False,
 ) -> HttpResponse:
     """The question again: a fragment for htmx, else a redirect to its page.
@@ -162,7 +161,7 @@ def response_save(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpRes
         return _after_attempt_post(request, attempt, position, error)
     if not request.htmx:
         messages.success(request, "Answer saved.")
-    return _after_attempt_post(request, attempt, position, saved=(saved, choice_ids))
+    return _after_attempt_post(request, attempt, position, saved=saved)
 
 
 @login_required

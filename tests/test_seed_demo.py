@@ -8,13 +8,14 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from cases import services
-from cases.exchange import case_export
+from cases.exchange import case_export, shipped_case_paths
 from cases.models import Case
 from edu_site.classes.models import Class
 from edu_site.management.commands import seed_demo
 from edu_site.roles import EDUCATORS_GROUP
 from quizzes import bank
 from quizzes.models import Question, Quiz, QuizQuestion, ReviewCard, Topic
+from tests.conftest import SHIPPED_BANK_FIXTURES, SHIPPED_CASE_FIXTURES
 from tests.factories import QuestionFactory, QuizFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +194,22 @@ def test_a_case_file_the_importer_refuses_stops_seed_demo_with_its_problems(
         call_command("seed_demo", "--content-only")
 
     assert not Case.objects.filter(slug="broken").exists()
+
+
+def test_case_files_of_any_folder_are_found_in_their_number_order(tmp_path):
+    for name in ("02-second.json", "01-first.json", "notes.txt"):
+        (tmp_path / name).write_text("{}")
+
+    names = [path.name for path in shipped_case_paths(tmp_path)]
+
+    assert names == ["01-first.json", "02-second.json"]
+
+
+def test_the_tests_load_every_shipped_fixture_file_seed_demo_loads():
+    """A new catalog file joins the tests' shipped content as it joins seed_demo's."""
+    shipped = set(seed_demo.FIXTURES_DIR.glob("*.json"))
+
+    assert set(SHIPPED_CASE_FIXTURES) | set(SHIPPED_BANK_FIXTURES) == shipped
 
 
 def an_earlier_releases_bank() -> Question:

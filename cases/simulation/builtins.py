@@ -152,7 +152,7 @@ PROFILES: dict[str, Profile] = {
         ),
         Profile(
             "typical-cop-cholestasis",
-            "As typical-cop, with GGT > 124 or ALP > 190 IU/L (NEJM, SUM-MX factor).",
+            "As typical-cop, with GGT > 124 and ALP > 190 IU/L (NEJM, SUM-MX factor).",
             Disease.TYPICAL_COP,
             {**TYPICAL_RANGES, "ggt_iu_l": (130.0, 300.0), "alp_iu_l": (195.0, 320.0)},
         ),

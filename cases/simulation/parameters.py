@@ -104,8 +104,10 @@ class Parameters:
     cause_removal_response_rate_per_day: float = _param(
         0.05,
         Source.SUM_DX,
-        "Secondary OP improves once its cause is removed (SUM-DX); rate not in the sources, "
-        "no §15 row.",
+        "Secondary OP improves once its cause is removed (SUM-DX: treating the cause is "
+        "essential); no source reports how fast withdrawal alone works. Rate not in the "
+        "sources: ours, chosen so that withdrawal alone is slower than steroids (about half "
+        "improved by the two-week check, where SUM-MX would start them) and §16 row 16 holds.",
     )
     antibiotic_response_rate_per_day: float = _param(
         0.3,
@@ -255,7 +257,7 @@ class Parameters:
     cholestasis_hazard_ratio: float = _param(
         1.8,
         Source.SUM_MX,
-        "Relapse factor, GGT > 124 or ALP > 190 IU/L (NEJM, SUM-MX); size "
+        "Relapse factor, GGT > 124 and ALP > 190 IU/L (NEJM, SUM-MX); size "
         + NOT_SOURCED
         + "row 'cholestasis'.",
     )

@@ -66,7 +66,7 @@ AIRSPACE_PATTERNS = frozenset(
 # They are definitions quoted from the sources, not tunable model parameters.
 DLCO_LOW_PCT = 50.0  # NEJM: DLCO < 50 % predicted
 PAO2_LOW_MMHG = 70.0  # NEJM: hypoxemia, PaO2 < 70 mm Hg
-GGT_CHOLESTASIS_IU_L = 124.0  # SUM-MX
+GGT_CHOLESTASIS_IU_L = 124.0  # SUM-MX: GGT > 124 IU/L and ALP > 190 IU/L, both
 ALP_CHOLESTASIS_IU_L = 190.0  # SUM-MX
 MILD_FVC_PCT = 80.0  # SUM-MX: FVC > 80 %
 MILD_FEV1_PCT = 70.0  # SUM-MX: FEV1 > 70 %
@@ -164,8 +164,8 @@ FINDINGS: tuple[Finding, ...] = (
         "ggt_iu_l",
         "GGT",
         "number",
-        f"Gamma-GT; above {GGT_CHOLESTASIS_IU_L:g} IU/L counts as cholestasis, a relapse factor "
-        "(SUM-MX).",
+        f"Gamma-GT; above {GGT_CHOLESTASIS_IU_L:g} IU/L together with an ALP above "
+        f"{ALP_CHOLESTASIS_IU_L:g} IU/L counts as cholestasis, a relapse factor (SUM-MX).",
         "IU/L",
         0.0,
         10000.0,
@@ -174,8 +174,8 @@ FINDINGS: tuple[Finding, ...] = (
         "alp_iu_l",
         "ALP",
         "number",
-        f"Alkaline phosphatase; above {ALP_CHOLESTASIS_IU_L:g} IU/L counts as cholestasis "
-        "(SUM-MX).",
+        f"Alkaline phosphatase; above {ALP_CHOLESTASIS_IU_L:g} IU/L together with a GGT above "
+        f"{GGT_CHOLESTASIS_IU_L:g} IU/L counts as cholestasis (SUM-MX).",
         "IU/L",
         0.0,
         10000.0,
@@ -311,7 +311,8 @@ class Patient:
 
     @property
     def cholestasis(self) -> bool:
-        return self.ggt_iu_l > GGT_CHOLESTASIS_IU_L or self.alp_iu_l > ALP_CHOLESTASIS_IU_L
+        """SUM-MX's marker of repeated relapse: a raised GGT *and* a raised ALP, not either."""
+        return self.ggt_iu_l > GGT_CHOLESTASIS_IU_L and self.alp_iu_l > ALP_CHOLESTASIS_IU_L
 
     @property
     def low_dlco(self) -> bool:

@@ -560,6 +560,26 @@ def test_no_improvement_after_48_hours_of_steroid_asks_the_learner_to_decide(
     assert "(Clinical summary: management of COP (2025))" in response.text
 
 
+def test_the_revision_form_keeps_what_was_typed_until_it_is_sent(
+    learner_client, shipped_case, learner, monkeypatch
+):
+    """A refused revision comes back marked bound, so the page shows what was sent rather
+    than what the browser kept; a fresh outcome page lets the browser restore its copy."""
+    seed = seed_where(shipped_case, lambda timeline, first: True)
+    monkeypatch.setattr(services, "new_seed", lambda: seed)
+    attempt = play_to(services.attempt_start(user=learner, case=shipped_case), Stage.OUTCOME)
+    persisted = f'data-persist="revise-{attempt.pk}-{attempt.revealed_until_day}"'
+
+    fresh = learner_client.get(reverse("cases:outcome", args=[attempt.pk])).text
+    refused = learner_client.post(
+        reverse("cases:plan-revise", args=[attempt.pk]), {"agent": "prednisone", "dose": "-1"}
+    )
+
+    assert f"{persisted}>" in fresh
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert f"{persisted} data-bound>" in refused.text
+
+
 def test_the_debrief_shows_competencies_model_answer_and_counterfactual(
     learner_client, finished_attempt
 ):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import services
-from quizzes.models import Attempt, ReviewCard
+from quizzes.models import Attempt, ResponseChoice, ReviewCard
 from quizzes.selectors import quiz_progress
 from tests.factories import QuestionFactory, QuizFactory, TopicFactory, UserFactory
 from tests.quizzes.conftest import choice_ids
@@ -127,3 +127,34 @@ def test_an_answer_reads_the_same_whatever_the_attempt_size_and_its_reply_saves_
         assert attempt.responses.get(position=2).seconds_spent >= 2 * 30
         services.attempt_finish(attempt=attempt)
     assert counts[0] == counts[1]
+
+
+# Session and user, the attempt; in its transaction (a savepoint inside a test) the attempt's
+# state under its lock, the response with its question, the question's choices, the saved
+# response and its ticks; then every response's state for the list of questions.
+FIRST_ANSWER_QUERIES = 11
+"""A first answer has no ticks to replace; a changed one deletes the old ticks first."""
+
+
+def test_an_answer_does_only_the_work_an_answer_needs(
+    learner_client, learner, django_assert_num_queries
+):
+    attempt = services.attempt_start(
+        user=learner, quiz=QuizFactory(questions__count=3, mode="exam")
+    )
+    response = attempt.responses.get(position=1)
+    url = reverse("quizzes:answer", args=[attempt.pk])
+
+    def answer(version: int, choice: int):
+        data = {"question": response.question_id, "position": 1, "version": version}
+        return learner_client.post(url, {**data, "choice": choice}, headers={"HX-Request": "true"})
+
+    with django_assert_num_queries(FIRST_ANSWER_QUERIES):
+        first = answer(0, response.choice_order[0])
+    with django_assert_num_queries(FIRST_ANSWER_QUERIES + 1):
+        changed = answer(1, response.choice_order[1])
+
+    assert (first.status_code, changed.status_code) == (200, 200)
+    ticks = ResponseChoice.objects.filter(response=response).values_list("choice_id", flat=True)
+    assert list(ticks) == [response.choice_order[1]]
+    assert f'id="choice-{response.choice_order[1]}" checked' in changed.text

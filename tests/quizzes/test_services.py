@@ -104,6 +104,32 @@ def test_exam_mode_lets_a_learner_change_an_answer(learner, exam_quiz):
     assert changed.version == 2
 
 
+def test_a_changed_answer_keeps_only_the_new_ticks(learner, exam_quiz):
+    attempt = services.attempt_start(user=learner, quiz=exam_quiz)
+    response = response_at(attempt, 2)  # multiple response: two right, two wrong
+    right, wrong = choice_ids(response, correct=True), choice_ids(response, correct=False)
+    save(attempt, response, [right[0], wrong[0]])
+
+    changed = save(attempt, response, right, expected_version=1)
+
+    stored = ResponseChoice.objects.filter(response=response).values_list("choice_id", flat=True)
+    assert sorted(stored) == sorted(right)
+    assert changed.is_correct
+
+
+def test_a_saved_answer_comes_back_shown_in_the_attempts_order_of_options(learner, exam_quiz):
+    attempt = services.attempt_start(user=learner, quiz=exam_quiz)
+    response = response_at(attempt, 2)
+    chosen = choice_ids(response, correct=True)
+
+    saved = save(attempt, response, chosen)
+    retried = save(attempt, response, chosen, expected_version=0)
+
+    for shown in (saved, retried):
+        assert [choice.pk for choice in shown.ordered_choices] == response.choice_order
+        assert shown.chosen_ids == set(chosen)
+
+
 def test_tutor_mode_keeps_the_first_checked_answer(learner, quiz):
     attempt = services.attempt_start(user=learner, quiz=quiz)
     response = response_at(attempt, 1)
