@@ -271,3 +271,25 @@ def test_a_sites_own_question_on_a_shipped_key_is_not_overwritten():
     assert not QuizQuestion.objects.filter(question=ours).exists()
     assert "#2001 here is this site's own our-own version 1" in out.getvalue()
     assert Question.objects.filter(family="op-q2", version=2).exists()
+
+
+def test_a_learners_own_quiz_on_a_shipped_quizs_key_keeps_its_questions():
+    """A learner's review sessions are quizzes too; a busy site's reach the keys of quizzes
+    shipped later, and loading those must not take the learner's over."""
+    learner = User.objects.create_user("learner")
+    question = QuestionFactory(pk=5000)
+    own = QuizFactory(pk=101, slug="review-session-1", owner=learner, questions=[question])
+    assert own.quiz_questions.get().pk == 1  # also the key of a shipped quiz's first row
+    out = io.StringIO()
+
+    call_command("seed_demo", "--content-only", stdout=out)
+
+    own.refresh_from_db()
+    assert (own.slug, own.owner) == ("review-session-1", learner)
+    assert list(own.questions.all()) == [question]
+    assert (
+        "the shipped quiz 'op-diagnosis-imaging' (quiz #101) was not loaded, because #101 "
+        "here is this site's own quiz 'review-session-1'."
+    ) in out.getvalue()
+    shipped = Quiz.objects.get(slug="op-essentials-tutor")
+    assert shipped.questions.count() == 13
