@@ -17,15 +17,13 @@ credit redrawn, so the JSON the database reads is as large as the real one.
 import copy
 import os
 import statistics as stats
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from pathlib import Path
 
 import numpy as np
+from harness import django_setup, on_throwaway_database
 
 LEARNERS = 300
 ASSIGNMENTS = 20
@@ -36,14 +34,7 @@ GRADEBOOK_BUDGET_S = 0.3
 ANALYTICS_BUDGET_S = 1.0
 BATCH = 2_000
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-if not os.environ.get("DATABASE_URL"):
-    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edu_site.settings")
-
-import django  # noqa: E402
-
-django.setup()
+django_setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -296,16 +287,7 @@ def verdict(median: float, budget: float) -> str:
 
 
 def main() -> None:
-    if connection.vendor == "sqlite":
-        call_command("migrate", verbosity=0)
-    else:
-        original_name = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run()
-    finally:
-        if connection.vendor != "sqlite":
-            connection.creation.destroy_test_db(original_name, verbosity=0)
+    on_throwaway_database(run)
 
 
 def run() -> None:

@@ -11,15 +11,12 @@ Learners get a latent ability and items a difficulty, so the answers correlate t
 real ones do; every fourth question is multiple response with partial credit.
 """
 
-import os
 import statistics as stats
-import sys
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
+from harness import django_setup, on_throwaway_database
 
 ATTEMPTS = 10_000
 QUESTIONS = 40
@@ -29,16 +26,8 @@ RUNS = 5
 BUDGET_SECONDS = 2.0
 BATCH = 5_000
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-if not os.environ.get("DATABASE_URL"):
-    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edu_site.settings")
+django_setup()
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from edu_site.models import User  # noqa: E402
@@ -135,17 +124,7 @@ def build(rng: np.random.Generator) -> Quiz:
 
 
 def main() -> None:
-    if connection.vendor == "sqlite":
-        call_command("migrate", verbosity=0)
-    else:
-        # A server database: work in a fresh test database, dropped at the end.
-        original_name = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run()
-    finally:
-        if connection.vendor != "sqlite":
-            connection.creation.destroy_test_db(original_name, verbosity=0)
+    on_throwaway_database(run)
 
 
 def run() -> None:

@@ -27,7 +27,7 @@ from cases.admin_forms import (
     order_field,
     step_field,
 )
-from cases.checklist import publish_problems
+from cases.checklist import publish_problems, report_value_mismatches
 from cases.cohorts import COHORT_PATIENTS
 from cases.forms import ADJUNCTS
 from cases.models import (
@@ -130,8 +130,34 @@ class ExamInline(nested_admin.NestedTabularInline):
     extra = 0
 
 
+class ResultValuesFormSet(nested_admin.NestedInlineFormSet):
+    """A result's structured values, checked against its report as the educator saves them:
+    a number the report writes otherwise is refused here, naming the report and the value,
+    rather than only at publishing (the checklist keeps the same check)."""
+
+    def clean(self) -> None:
+        super().clean()
+        result_form = self.parent_form  # set by nested_admin on every nested formset
+        if not result_form.is_valid() or result_form.cleaned_data.get("DELETE"):
+            return
+        values = [
+            form.instance
+            for form in self.forms
+            if form.is_valid()
+            and (form.has_changed() or form.instance.pk is not None)
+            and not self._should_delete_form(form)
+        ]
+        # The case as this save leaves it, with any findings edited on the same page.
+        case = result_form.parent_formset.instance
+        findings = case.engine_findings if isinstance(case.engine_findings, dict) else {}
+        mismatches = report_value_mismatches(self.instance.report, values, findings)
+        if mismatches:
+            raise forms.ValidationError([f"Report: {message}" for message in mismatches])
+
+
 class ResultValueInline(nested_admin.NestedTabularInline):
     model = CaseResultValue
+    formset = ResultValuesFormSet
     extra = 0
 
 

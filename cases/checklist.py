@@ -25,7 +25,9 @@ from cases.models import (
     InterpretationQuestion,
     ManagementRule,
     Reference,
+    decimal_text,
     missing_rule_parameters,
+    reference_range_problem,
 )
 from cases.simulation import (
     AGENTS,
@@ -321,16 +323,10 @@ def _result_problems(case: Case, results: list[CaseResult]) -> list[Problem]:
     for result in results:
         row = f"Result '{result.investigation.name}'"
         for value in result.values.all():
-            value_row = f"{row} value '{value.name}'"
-            low, high = value.reference_low, value.reference_high
-            if low is not None and high is not None and low >= high:
-                problems.append(
-                    Problem(
-                        value_row,
-                        "reference range",
-                        f"The low end ({_plain(low)}) must be below the high end ({_plain(high)}).",
-                    )
-                )
+            backwards = reference_range_problem(value.reference_low, value.reference_high)
+            if backwards:
+                value_row = f"{row} value '{value.name}'"
+                problems.append(Problem(value_row, "reference range", backwards))
         problems.extend(
             Problem(row, "report", message)
             for message in report_value_mismatches(result.report, result.values.all(), findings)
@@ -394,7 +390,7 @@ def report_value_mismatches(
                 unit = f" {value.unit}" if value.unit else ""
                 mismatches.append(
                     f"The report gives {label} as {written}, but the value '{value.name}' "
-                    f"is {_plain(expected)}{unit}; write the number once, in the value."
+                    f"is {decimal_text(expected)}{unit}; write the number once, in the value."
                 )
                 break
     return mismatches
@@ -462,8 +458,3 @@ def _same_unit(written: str, unit: str) -> bool:
     """Whether the word after a number starts the value's unit ("%" of "% predicted")."""
     written, unit = (re.sub(r"\s+", "", text).lower() for text in (written, unit))
     return unit.startswith(written) or written.startswith(unit)
-
-
-def _plain(number: Decimal) -> str:
-    """A decimal as an educator wrote it: 0.5, not 0.50 or 5E-1."""
-    return format(number.normalize(), "f")

@@ -31,6 +31,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+from jsonschema.exceptions import best_match
 from PIL import Image
 
 from cases import services
@@ -386,8 +388,18 @@ def schema_problems(data: dict[str, Any]) -> list[Problem]:
             )
         ]
     validator = jsonschema.Draft202012Validator(case_format_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
+    errors = sorted(
+        (_nearest_choice(error) for error in validator.iter_errors(data)),
+        key=lambda e: [str(p) for p in e.absolute_path],
+    )
     return [_schema_problem(error) for error in errors]
+
+
+def _nearest_choice(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For a value that fits none of a field's choices (an image is null or an object), what
+    is wrong with it as the choice it comes nearest: "'image/svg+xml' is not one of ..."
+    beside its media type, not the whole value "is not valid under any of the given schemas"."""
+    return best_match([error]) or error
 
 
 def _schema_problem(error: jsonschema.ValidationError) -> Problem:
@@ -424,18 +436,26 @@ def case_import(
     problems = schema_problems(parsed)
     if problems:
         raise ImportRefused(problems)
-    with transaction.atomic():
-        case = _Importer(parsed, slug or parsed["case"]["slug"]).run(replace=replace)
-        if publish or replace:
-            try:
-                services.case_publish(case=case)
-            except AttemptError as error:
-                raise ImportRefused([Problem("Case", "status", str(error))]) from None
+    importer = _Importer(parsed, slug or parsed["case"]["slug"])
+    try:
+        with transaction.atomic():
+            case = importer.run(replace=replace)
+            if publish or replace:
+                try:
+                    services.case_publish(case=case)
+                except AttemptError as error:
+                    raise ImportRefused([Problem("Case", "status", str(error))]) from None
+    except ImportRefused:
+        # The transaction undid the rows; the image files they stored are not the database's.
+        for image in importer.images:
+            image.delete(save=False)
+        raise
     return case
 
 
-def shipped_case_paths() -> list[Path]:
-    return sorted(SHIPPED_CASES_DIR.glob("*.json"))
+def shipped_case_paths(directory: Path = SHIPPED_CASES_DIR) -> list[Path]:
+    """The case files in ``directory`` (the shipped ones by default), in the order they load."""
+    return sorted(directory.glob("*.json"))
 
 
 def shipped_case_slugs() -> list[str]:
@@ -466,7 +486,9 @@ class _Importer:
     """One import: builds every row, collecting problems, and refuses at the end if any.
 
     Rows are saved as they are checked, so later rows can point at them; the caller's
-    transaction undoes them all when the import is refused.
+    transaction undoes them all when the import is refused. A refused row leaves the rows
+    below it (a result's values and questions, a question's options, every row of a refused
+    case) checked but unsaved.
     """
 
     data: dict[str, Any]
@@ -474,6 +496,8 @@ class _Importer:
     problems: list[Problem] = field(default_factory=list)
     references: dict[str, str] = field(default_factory=dict)
     """The file's reference keys to the keys they have here."""
+    images: list[FieldFile] = field(default_factory=list)
+    """The image files stored so far, removed again when the import is refused."""
 
     def run(self, *, replace: bool) -> Case:
         for entry in self.data["references"]:
@@ -484,8 +508,8 @@ class _Importer:
         self._reference_keys_check()
         self._catalog()
         case = self._case(replace=replace)
+        self._content(case)
         if case.pk is not None:
-            self._content(case)
             self._add(publish_problems(case))
         if self.problems:
             raise ImportRefused(self.problems)
@@ -497,10 +521,25 @@ class _Importer:
         seen = {(problem.row, problem.field) for problem in self.problems}
         self.problems.extend(p for p in problems if (p.row, p.field) not in seen)
 
-    def _save(self, row: str, instance: models.Model, **clean: Any) -> bool:
-        """Check and save one row; its problems are recorded and it is left unsaved."""
+    def _save(
+        self,
+        row: str,
+        instance: models.Model,
+        *,
+        parents: Sequence[str] = (),
+        refused: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+    ) -> None:
+        """Check and save one row; its problems are recorded and it is left unsaved.
+
+        ``parents`` names the row's foreign keys to rows of this file. Under a parent left
+        unsaved, or with fields already refused (``refused``), the row is checked without
+        them and left unsaved, so the rows below a refused one are checked too and the file's
+        every problem is listed at once.
+        """
+        unsaved = [*refused, *(name for name in parents if getattr(instance, name).pk is None)]
         try:
-            instance.full_clean(**clean)
+            instance.full_clean(exclude=[*exclude, *unsaved])
         except ValidationError as error:
             self._add(
                 [
@@ -509,9 +548,9 @@ class _Importer:
                     for message in messages
                 ]
             )
-            return False
-        instance.save()
-        return True
+            return
+        if not unsaved:
+            instance.save()
 
     def _source(self, row: str, key: str) -> str:
         """The key here of the reference a row cites by its key in the file."""
@@ -589,20 +628,22 @@ class _Importer:
     def _case(self, *, replace: bool) -> Case:
         fields = self.data["case"]
         existing = Case.objects.filter(slug=self.slug).first()
-        if existing is not None and not replace:
+        taken = existing is not None and not replace
+        if taken:
             message = f"A case with the slug '{self.slug}' exists; import it under another slug."
             self._add([Problem("Case", "slug", message)])
-            return Case(slug=self.slug)
-        case = existing or Case(slug=self.slug, status=Case.Status.DRAFT, version=1)
-        if existing is not None:
+        if existing is not None and replace:
             _case_content_clear(existing)
+            case = existing
+        else:
+            case = Case(slug=self.slug, status=Case.Status.DRAFT, version=1)
         for name in CASE_FIELDS:
             value = fields[name]
             setattr(case, name, Decimal(str(value)) if name == "temperature_c" else value)
         case.presentation_source_id = self._source("Case", fields["presentation_source"])
         # The case's own references are saved after it, so its source is checked by the
         # database at commit and by the file's references above.
-        self._save("Case", case, exclude=["presentation_source"])
+        self._save("Case", case, refused=["slug"] if taken else [], exclude=["presentation_source"])
         return case
 
     def _content(self, case: Case) -> None:
@@ -615,7 +656,7 @@ class _Importer:
                     note=entry["note"],
                     case=case,
                 )
-                self._save(f"Reference '{entry['key']}'", reference)
+                self._save(f"Reference '{entry['key']}'", reference, parents=["case"])
         for position, entry in enumerate(self.data["history"], start=1):
             row = f"History item '{entry['key']}'"
             item = CaseHistoryItem(
@@ -627,7 +668,7 @@ class _Importer:
                 appropriateness=entry["appropriateness"],
                 source_id=self._source(row, entry["source"]),
             )
-            self._save(row, item)
+            self._save(row, item, parents=["case"])
         for position, entry in enumerate(self.data["exam"], start=1):
             row = f"Examination finding '{entry['system']}'"
             finding = CaseExamFinding(
@@ -637,14 +678,13 @@ class _Importer:
                 finding=entry["finding"],
                 source_id=self._source(row, entry["source"]),
             )
-            self._save(row, finding)
+            self._save(row, finding, parents=["case"])
         question_position = 0
         for entry in self.data["results"]:
             result = self._result(case, entry)
             for question_entry in entry["questions"]:
                 question_position += 1
-                if result is not None:
-                    self._question(case, result, question_entry, question_position)
+                self._question(case, result, question_entry, question_position)
         self._diagnoses(case)
         self._therapies(case)
         for position, entry in enumerate(self.data["management_rules"], start=1):
@@ -660,9 +700,10 @@ class _Importer:
                 source_id=self._source(row, entry["source"]),
                 position=position,
             )
-            self._save(row, rule)
+            self._save(row, rule, parents=["case"])
         for entry in self.data["parameters"]:
-            self._save(f"Engine parameter '{entry['name']}'", CaseParameter(case=case, **entry))
+            parameter = CaseParameter(case=case, **entry)
+            self._save(f"Engine parameter '{entry['name']}'", parameter, parents=["case"])
         for position, entry in enumerate(self.data["further_reading"], start=1):
             row = f"Further reading {position}"
             reading = CaseReference(
@@ -671,7 +712,7 @@ class _Importer:
                 explanation=entry["explanation"],
                 position=position,
             )
-            self._save(row, reading)
+            self._save(row, reading, parents=["case"])
 
     def _diagnoses(self, case: Case) -> None:
         catalog = Diagnosis.objects.in_bulk(
@@ -690,7 +731,7 @@ class _Importer:
                 source_id=self._source(row, entry["source"]),
                 position=position,
             )
-            self._save(row, diagnosis)
+            self._save(row, diagnosis, parents=["case"])
 
     def _therapies(self, case: Case) -> None:
         catalog = Therapy.objects.in_bulk(self.data["therapies"], field_name="key")
@@ -699,14 +740,16 @@ class _Importer:
             if key not in catalog:
                 self._add([Problem(row, "therapy", "No such therapy in the catalog.")])
                 continue
-            self._save(row, CaseTherapy(case=case, therapy=catalog[key], position=position))
+            therapy = CaseTherapy(case=case, therapy=catalog[key], position=position)
+            self._save(row, therapy, parents=["case"])
 
-    def _result(self, case: Case, entry: dict[str, Any]) -> CaseResult | None:
+    def _result(self, case: Case, entry: dict[str, Any]) -> CaseResult:
         row = f"Result '{entry['investigation']}'"
         investigation = Investigation.objects.filter(key=entry["investigation"]).first()
+        refused: list[str] = []
         if investigation is None:
             self._add([Problem(row, "investigation", "No such test in the catalog.")])
-            return None
+            refused.append("investigation")
         result = CaseResult(
             case=case,
             investigation=investigation,
@@ -717,12 +760,14 @@ class _Importer:
             source_id=self._source(row, entry["source"]),
         )
         if entry["image"] is not None:
-            image = self._image(row, entry["image"], f"{self.slug}-{investigation.key}")
+            image = self._image(row, entry["image"], f"{self.slug}-{entry['investigation']}")
             if image is None:
-                return None
-            result.image = image
-        if not self._save(row, result):
-            return None
+                refused.append("image")
+            else:
+                result.image = image
+        self._save(row, result, parents=["case"], refused=refused)
+        if result.pk is not None and result.image:
+            self.images.append(result.image)
         for position, value in enumerate(entry["values"], start=1):
             structured = CaseResultValue(
                 result=result,
@@ -735,7 +780,7 @@ class _Importer:
                 reference_low=_decimal(value["reference_low"]),
                 reference_high=_decimal(value["reference_high"]),
             )
-            self._save(f"{row} value '{value['name']}'", structured)
+            self._save(f"{row} value '{value['name']}'", structured, parents=["result"])
         return result
 
     def _image(self, row: str, entry: dict[str, str], name: str) -> ContentFile[bytes] | None:
@@ -766,12 +811,12 @@ class _Importer:
             topic=topic,
             position=position,
         )
-        if not self._save(row, question):
-            return
+        self._save(row, question, parents=["case", "result"])
         for number, option in enumerate(entry["options"], start=1):
             self._save(
                 f"{row} option {number}",
                 InterpretationOption(question=question, position=number, **option),
+                parents=["question"],
             )
 
 

@@ -9,11 +9,12 @@ records (Attempt and the rows hanging off it) are listed in CasesConfig.learner_
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import (
     FileExtensionValidator,
     MaxValueValidator,
@@ -459,9 +460,27 @@ class CaseResultValue(models.Model):
         return self.name
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         given = [bool(self.patient_field), self.value is not None, bool(self.text_value)]
         if sum(given) != 1:
-            raise ValidationError("Give exactly one of patient field, number or text value.")
+            errors[NON_FIELD_ERRORS] = "Give exactly one of patient field, number or text value."
+        backwards = reference_range_problem(self.reference_low, self.reference_high)
+        if backwards:
+            errors["reference_high"] = backwards
+        if errors:
+            raise ValidationError(errors)
+
+
+def reference_range_problem(low: Decimal | None, high: Decimal | None) -> str:
+    """Why a reference range cannot be shown (learners would read "5 to 0.5 · H"), or ""."""
+    if low is None or high is None or low < high:
+        return ""
+    return f"The low end ({decimal_text(low)}) must be below the high end ({decimal_text(high)})."
+
+
+def decimal_text(number: Decimal) -> str:
+    """A decimal as an educator wrote it: 0.5, not 0.50 or 5E-1."""
+    return format(number.normalize(), "f")
 
 
 class InterpretationQuestion(models.Model):

@@ -48,9 +48,21 @@ class MyAttempts(TypedDict):
 
 
 def published_cases_for(user: User) -> QuerySet[WithAnnotations[Case, MyAttempts]]:
-    """Published cases with this learner's attempts attached (two queries in all)."""
-    mine = Attempt.objects.filter(user=user).only(
-        "id", "case_id", "stage", "score", "started_at", "finished_at", "abandoned_at", "preview"
+    """Published cases with this learner's attempts attached (two queries in all); an
+    educator's previews are not among them (the case's own page lists those, marked)."""
+    mine = (
+        Attempt.objects.counted()
+        .filter(user=user)
+        .only(
+            "id",
+            "case_id",
+            "stage",
+            "score",
+            "started_at",
+            "finished_at",
+            "abandoned_at",
+            "preview",
+        )
     )
     return Case.objects.filter(status=Case.Status.PUBLISHED).prefetch_related(
         Prefetch("attempts", queryset=mine, to_attr="my_attempts")
@@ -376,10 +388,12 @@ def interpretation_tallies(user: User) -> dict[str, TopicTally]:
 
 
 def attempts_in_progress(user: User) -> QuerySet[Attempt]:
-    """Unfinished case attempts, most recently touched first, for the home dashboard."""
+    """Unfinished case attempts, most recently touched first, for the home dashboard's
+    "Carry on"; an educator's previews are carried on from the case's own page."""
     return (
         Attempt.objects.filter(user=user)
         .open()
+        .counted()
         .select_related("case")
         .order_by("-last_activity_at")
     )

@@ -8,6 +8,7 @@ validating before saving.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from quizzes.exchange import (
     gift,
     moodle_xml,
 )
-from quizzes.models import Choice, Question, QuizQuestion, Response, ReviewCard, Topic
+from quizzes.models import Choice, Question, Quiz, QuizQuestion, Response, ReviewCard, Topic
 from quizzes.validation import OptionDraft, question_problems
 
 
@@ -129,7 +130,10 @@ class ShippedBank:
     it, one of its choices' keys holds a choice of another question, or the version it follows
     was left out. A quiz row naming a question that is not loaded gets the family's newest
     version here instead (the site's own), as an edit in admin would have moved it, or is
-    dropped when there is none.
+    dropped when there is none. A shipped quiz whose key holds the site's own quiz (a
+    learner's review session, an educator's quiz) or whose slug the site already uses for
+    another is left out with its questions: the learners' attempts on the site's quiz stay
+    with it.
     """
 
     def __init__(self, question_rows: Iterable[dict[str, Any]]) -> None:
@@ -143,12 +147,22 @@ class ShippedBank:
         questions = by_model.get("quizzes.question", [])
         left_out = self._left_out(questions, by_model.get("quizzes.choice", []))
         loading = {row["pk"] for row in questions} - set(left_out)
-        members, moved = self._members(by_model.get("quizzes.quizquestion", []), loading)
-        result = ShippedRows([], [*left_out.values(), *moved])
+        quizzes_out = self._quizzes_left_out(by_model.get("quizzes.quiz", []))
+        members, moved = self._members(
+            [
+                row
+                for row in by_model.get("quizzes.quizquestion", [])
+                if row["fields"]["quiz"] not in quizzes_out
+            ],
+            loading,
+        )
+        result = ShippedRows([], [*left_out.values(), *quizzes_out.values(), *moved])
         for row in rows:
             if row["model"] == "quizzes.question" and row["pk"] in left_out:
                 continue
             if row["model"] == "quizzes.choice" and row["fields"]["question"] in left_out:
+                continue
+            if row["model"] == "quizzes.quiz" and row["pk"] in quizzes_out:
                 continue
             if row["model"] == "quizzes.quizquestion":
                 if row["pk"] in members:
@@ -167,6 +181,7 @@ class ShippedBank:
             question.pk: question
             for question in Question.objects.filter(
                 Q(pk__in=[row["pk"] for row in questions])
+                | Q(pk__in=[row["fields"].get("previous_version") for row in questions])
                 | Q(family__in={row["fields"]["family"] for row in questions})
             ).only("pk", "family", "version", "previous_version_id")
         }
@@ -182,6 +197,7 @@ class ShippedBank:
             for row in choices
             if owner.get(row["pk"], row["fields"]["question"]) != row["fields"]["question"]
         }
+        file_keys = {row["pk"] for row in questions}
         left_out: dict[int, str] = {}
         for row in sorted(questions, key=lambda r: (r["fields"]["family"], r["fields"]["version"])):
             pk, family, version = row["pk"], row["fields"]["family"], row["fields"]["version"]
@@ -195,6 +211,12 @@ class ShippedBank:
                 reason = f"this site has its own next version (question #{successor[previous]})"
             elif previous in left_out:
                 reason = "the version it follows is kept as this site has it"
+            elif (
+                previous is not None
+                and previous not in file_keys
+                and (previous not in here or here[previous].family != family)
+            ):
+                reason = f"the version it follows (question #{previous}) is not here as shipped"
             elif own is not None and successor.get(pk, pk) not in (pk, *self.shipped):
                 reason = f"this site has versioned past it (question #{successor[pk]})"
             elif pk in foreign_choice:
@@ -208,13 +230,51 @@ class ShippedBank:
             )
         return left_out
 
+    @staticmethod
+    def _quizzes_left_out(quizzes: list[dict[str, Any]]) -> dict[int, str]:
+        """Shipped quiz key -> the sentence saying why it is not loaded."""
+        if not quizzes:
+            return {}
+        slugs = [row["fields"]["slug"] for row in quizzes]
+        here = Quiz.objects.filter(Q(pk__in=[row["pk"] for row in quizzes]) | Q(slug__in=slugs))
+        slug_at = dict(here.values_list("pk", "slug"))
+        pk_of = {slug: pk for pk, slug in slug_at.items()}
+        left_out: dict[int, str] = {}
+        for row in quizzes:
+            pk, slug = row["pk"], row["fields"]["slug"]
+            if slug_at.get(pk, slug) != slug:
+                reason = f"#{pk} here is this site's own quiz {slug_at[pk]!r}"
+            elif pk_of.get(slug, pk) != pk:
+                reason = f"this site's quiz #{pk_of[slug]} already has the slug {slug!r}"
+            else:
+                continue
+            left_out[pk] = (
+                f"kept this site's own quizzes: the shipped quiz {slug!r} (quiz #{pk}) was not "
+                f"loaded, because {reason}."
+            )
+        return left_out
+
     def _members(
         self, members: list[dict[str, Any]], loading: set[int]
     ) -> tuple[dict[int, dict[str, Any]], list[str]]:
         """Quiz rows by key, each naming a question this site has (the shipped one, or the
-        newest version of its family here when that one is not loaded), and what moved."""
+        newest version of its family here when that one is not loaded), and what moved. A
+        row whose key holds a row of another quiz here (the site's own) is added under a
+        key above every key here and in the file instead of overwriting it."""
         if not members:
             return {}, []
+        quiz_at = dict(
+            QuizQuestion.objects.filter(pk__in=[row["pk"] for row in members]).values_list(
+                "pk", "quiz_id"
+            )
+        )
+        own_keys = {
+            row["pk"]
+            for row in members
+            if quiz_at.get(row["pk"], row["fields"]["quiz"]) == row["fields"]["quiz"]
+        }
+        highest = QuizQuestion.objects.aggregate(top=Max("pk"))["top"] or 0
+        free_keys = itertools.count(max(highest, *(row["pk"] for row in members)) + 1)
         named = {row["fields"]["question"] for row in members}
         families = {self.shipped[pk]["family"] for pk in named if pk in self.shipped}
         here = dict(Question.objects.filter(pk__in=named).values_list("pk", "family"))
@@ -225,7 +285,7 @@ class ShippedBank:
         )
         taken = set(
             QuizQuestion.objects.filter(quiz__in={row["fields"]["quiz"] for row in members})
-            .exclude(pk__in=[row["pk"] for row in members])
+            .exclude(pk__in=own_keys)
             .values_list("quiz", "question")
         )
         placed: dict[int, dict[str, Any]] = {}
@@ -245,7 +305,8 @@ class ShippedBank:
             if target is None or (quiz, target) in taken:
                 continue
             taken.add((quiz, target))
-            placed[row["pk"]] = {**row, "fields": {**row["fields"], "question": target}}
+            key = row["pk"] if row["pk"] in own_keys else next(free_keys)
+            placed[row["pk"]] = {**row, "pk": key, "fields": {**row["fields"], "question": target}}
         return placed, moved
 
 

@@ -1,4 +1,5 @@
 import subprocess
+from collections.abc import Sequence
 
 import pytest
 from django.conf import settings
@@ -50,14 +51,10 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-SHIPPED_CASE_FIXTURES = [
-    settings.BASE_DIR / "fixtures" / name
-    for name in (
-        "10_topics.json",
-        "15_references.json",
-        "20_case_catalogs.json",
-    )
-]
+SHIPPED_CASE_FIXTURES = sorted((settings.BASE_DIR / "fixtures").glob("[12]?_*.json"))
+"""What the shipped case files refer to (topics, references, catalogs: files 10-29, in the name
+order seed_demo loads them), without the question bank, whose loading would double a test's
+set-up."""
 
 
 SHIPPED_BANK_FIXTURES = [
@@ -72,11 +69,16 @@ def shipped_bank_load() -> None:
     call_command("loaddata", *map(str, SHIPPED_BANK_FIXTURES), verbosity=0)
 
 
-def shipped_case_load() -> Case:
-    """Load the shipped typical-COP case, through the importer as seed_demo loads it, with the
-    catalogs, references and topics it refers to."""
+def shipped_cases_load(slugs: Sequence[str] | None = None) -> list[Case]:
+    """Load the shipped cases (all, or those named) through the importer, as seed_demo loads
+    them, with the catalogs, references and topics they refer to."""
     call_command("loaddata", *map(str, SHIPPED_CASE_FIXTURES), verbosity=0)
-    (case,) = shipped_cases_import(["cough-after-antibiotics"])
+    return shipped_cases_import(slugs)
+
+
+def shipped_case_load() -> Case:
+    """Load the shipped typical-COP case, the one most tests play."""
+    (case,) = shipped_cases_load(["cough-after-antibiotics"])
     return case
 
 

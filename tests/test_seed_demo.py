@@ -8,13 +8,14 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from cases import services
-from cases.exchange import case_export
+from cases.exchange import case_export, shipped_case_paths
 from cases.models import Case
 from edu_site.classes.models import Class
 from edu_site.management.commands import seed_demo
 from edu_site.roles import EDUCATORS_GROUP
 from quizzes import bank
 from quizzes.models import Question, Quiz, QuizQuestion, ReviewCard, Topic
+from tests.conftest import SHIPPED_BANK_FIXTURES, SHIPPED_CASE_FIXTURES
 from tests.factories import QuestionFactory, QuizFactory
 
 pytestmark = pytest.mark.django_db
@@ -195,6 +196,22 @@ def test_a_case_file_the_importer_refuses_stops_seed_demo_with_its_problems(
     assert not Case.objects.filter(slug="broken").exists()
 
 
+def test_case_files_of_any_folder_are_found_in_their_number_order(tmp_path):
+    for name in ("02-second.json", "01-first.json", "notes.txt"):
+        (tmp_path / name).write_text("{}")
+
+    names = [path.name for path in shipped_case_paths(tmp_path)]
+
+    assert names == ["01-first.json", "02-second.json"]
+
+
+def test_the_tests_load_every_shipped_fixture_file_seed_demo_loads():
+    """A new catalog file joins the tests' shipped content as it joins seed_demo's."""
+    shipped = set(seed_demo.FIXTURES_DIR.glob("*.json"))
+
+    assert set(SHIPPED_CASE_FIXTURES) | set(SHIPPED_BANK_FIXTURES) == shipped
+
+
 def an_earlier_releases_bank() -> Question:
     """The bank as the first release shipped it (file 50 alone, its questions ready), with
     this site's own version 2 of op-q1 made in admin, as an edit of an answered question."""
@@ -254,3 +271,25 @@ def test_a_sites_own_question_on_a_shipped_key_is_not_overwritten():
     assert not QuizQuestion.objects.filter(question=ours).exists()
     assert "#2001 here is this site's own our-own version 1" in out.getvalue()
     assert Question.objects.filter(family="op-q2", version=2).exists()
+
+
+def test_a_learners_own_quiz_on_a_shipped_quizs_key_keeps_its_questions():
+    """A learner's review sessions are quizzes too; a busy site's reach the keys of quizzes
+    shipped later, and loading those must not take the learner's over."""
+    learner = User.objects.create_user("learner")
+    question = QuestionFactory(pk=5000)
+    own = QuizFactory(pk=101, slug="review-session-1", owner=learner, questions=[question])
+    assert own.quiz_questions.get().pk == 1  # also the key of a shipped quiz's first row
+    out = io.StringIO()
+
+    call_command("seed_demo", "--content-only", stdout=out)
+
+    own.refresh_from_db()
+    assert (own.slug, own.owner) == ("review-session-1", learner)
+    assert list(own.questions.all()) == [question]
+    assert (
+        "the shipped quiz 'op-diagnosis-imaging' (quiz #101) was not loaded, because #101 "
+        "here is this site's own quiz 'review-session-1'."
+    ) in out.getvalue()
+    shipped = Quiz.objects.get(slug="op-essentials-tutor")
+    assert shipped.questions.count() == 13

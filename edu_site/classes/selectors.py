@@ -109,6 +109,12 @@ class AttemptFacts:
     """Read for the student page only; the gradebook leaves it out."""
     finished_at: datetime | None
     percent: float | None
+    abandoned: bool = False
+    """Given up by the learner (cases only): over, but never finished."""
+
+    @property
+    def is_open(self) -> bool:
+        return self.finished_at is None and not self.abandoned
 
     @property
     def learner_url(self) -> str:
@@ -126,6 +132,7 @@ class AttemptFacts:
 class Status:
     NOT_STARTED = "not started"
     IN_PROGRESS = "in progress"
+    ABANDONED = "abandoned"
     DONE = "done"
     LATE = "late"
     MISSING = "missing"
@@ -148,14 +155,24 @@ class Cell:
 
     @property
     def open_attempt(self) -> AttemptFacts | None:
-        return next((a for a in self.attempts if a.finished_at is None), None)
+        return next((a for a in self.attempts if a.is_open), None)
+
+    @property
+    def flag(self) -> str:
+        """The one word the gradebook flags the cell with, as its CSV writes it."""
+        if self.late:
+            return "late"
+        if self.missing:
+            return "missing"
+        return "abandoned" if self.status == Status.ABANDONED else ""
 
 
 def grade(dates: Dates, attempts: list[AttemptFacts], counts: str, now: datetime) -> Cell:
     """Pick the attempt that counts (first, best or last finished) and flag late or missing.
 
     Late: the counted attempt was finished after the due date. Missing: the due date has
-    passed and no attempt is finished. The best of equal scores is the earliest.
+    passed and no attempt is finished. Abandoned: nothing finished or under way, and the
+    learner gave an attempt up. The best of equal scores is the earliest.
     """
     finished = [a for a in attempts if a.finished_at is not None and a.percent is not None]
     counted: AttemptFacts | None = None
@@ -173,8 +190,10 @@ def grade(dates: Dates, attempts: list[AttemptFacts], counts: str, now: datetime
     missing = counted is None and now > dates.due_at
     if counted is not None:
         status = Status.LATE if late else Status.DONE
-    elif any(a.finished_at is None for a in attempts):
+    elif any(a.is_open for a in attempts):
         status = Status.IN_PROGRESS
+    elif any(a.abandoned for a in attempts):
+        status = Status.ABANDONED
     else:
         status = Status.MISSING if missing else Status.NOT_STARTED
     return Cell(dates, attempts, counted, status, late, missing)
@@ -193,9 +212,11 @@ def _attempts_by_cell(
         "case_attempt_id",
         "case_attempt__finished_at",
         "case_attempt__score",
+        "case_attempt__abandoned_at",
         *extra,
     )
-    for assignment_id, learner_id, pk, finished_at, score, *start in case_rows.order_by("pk"):
+    rows = case_rows.order_by("pk")
+    for assignment_id, learner_id, pk, finished_at, score, abandoned_at, *start in rows:
         done = finished_at is not None and score is not None
         cells[(assignment_id, learner_id)].append(
             AttemptFacts(
@@ -204,6 +225,7 @@ def _attempts_by_cell(
                 start[0] if start else None,
                 finished_at if done else None,
                 round(score, 1) if done else None,
+                abandoned=abandoned_at is not None,
             )
         )
     extra = ("quiz_attempt__started_at",) if started else ()
@@ -313,8 +335,7 @@ def gradebook_csv_rows(book: Gradebook) -> list[list[str]]:
     for row in book.rows:
         line = [row.name, row.learner.username]
         for cell in row.cells:
-            flag = "late" if cell.late else "missing" if cell.missing else ""
-            line += ["" if cell.percent is None else f"{cell.percent:g}", flag]
+            line += ["" if cell.percent is None else f"{cell.percent:g}", cell.flag]
         rows.append(line)
     return rows
 

@@ -1,5 +1,6 @@
 """The case's one admin page: findings and model plan as fields, status only by actions."""
 
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
@@ -10,10 +11,15 @@ from django.urls import reverse
 
 from cases import services
 from cases.admin_forms import finding_help, finding_label
-from cases.models import Attempt, Case, InterpretationQuestion
+from cases.models import Attempt, Case, CaseResult, CaseResultValue, InterpretationQuestion
 from cases.simulation import FINDINGS
 from tests.cases.admin_page import form_data
-from tests.factories import CaseFactory, CaseResultFactory, InterpretationQuestionFactory
+from tests.factories import (
+    CaseFactory,
+    CaseResultFactory,
+    InterpretationQuestionFactory,
+    InvestigationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +192,79 @@ def test_a_question_added_under_a_result_belongs_to_that_results_case(educator_c
     assert question.case == case
     assert question.result.investigation.key == "surgery"
     assert [option.key for option in question.options.all()] == ["plugs"]
+
+
+@pytest.fixture
+def case_with_crp() -> Case:
+    case = CaseFactory(status=Case.Status.DRAFT)
+    CaseResultFactory(
+        case=case,
+        investigation=InvestigationFactory(key="crp", name="CRP"),
+        report="CRP 8.2 mg/dL.",
+        values=[{"name": "CRP", "value": Decimal("8.2"), "unit": "mg/dL", "reference_high": 0.5}],
+    )
+    return case
+
+
+def value_row(data: dict, name: str) -> str:
+    """The form prefix of the structured value called ``name`` (results-N-values-M)."""
+    return next(
+        key.removesuffix("-name")
+        for key, value in data.items()
+        if "-values-" in key and key.endswith("-name") and value == name
+    )
+
+
+def test_a_reference_range_whose_low_end_is_not_below_its_high_end_is_refused_at_save(
+    educator_client, case_with_crp
+):
+    data = page_data(educator_client, case_with_crp)
+    data[f"{value_row(data, 'CRP')}-reference_low"] = "5"
+
+    response = educator_client.post(change_url(case_with_crp), data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "The low end (5) must be below the high end (0.5)." in response.text
+    assert CaseResultValue.objects.get(name="CRP").reference_low is None
+
+
+def test_a_report_giving_a_value_another_number_is_refused_at_save(educator_client, case_with_crp):
+    data = page_data(educator_client, case_with_crp)
+    result = value_row(data, "CRP").split("-values-")[0]
+    data[f"{result}-report"] = "CRP 15.4 mg/dL, ESR raised."
+
+    response = educator_client.post(change_url(case_with_crp), data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert (
+        "Report: The report gives CRP as 15.4, but the value &#x27;CRP&#x27; is 8.2 mg/dL"
+        in response.text
+    )
+    assert CaseResult.objects.get(investigation__key="crp").report == "CRP 8.2 mg/dL."
+
+
+def test_a_value_changed_away_from_its_report_is_refused_at_save(educator_client, case_with_crp):
+    data = page_data(educator_client, case_with_crp)
+    data[f"{value_row(data, 'CRP')}-value"] = "9.9"
+
+    response = educator_client.post(change_url(case_with_crp), data)
+
+    assert "The report gives CRP as 8.2, but the value &#x27;CRP&#x27; is 9.9 mg/dL" in (
+        response.text
+    )
+    assert CaseResultValue.objects.get(name="CRP").value == Decimal("8.2")
+
+
+def test_a_report_and_its_values_changed_together_are_saved(educator_client, case_with_crp):
+    data = page_data(educator_client, case_with_crp)
+    row = value_row(data, "CRP")
+    data[f"{row.split('-values-')[0]}-report"] = "CRP 9.9 mg/dL."
+    data[f"{row}-value"] = "9.9"
+
+    response = educator_client.post(change_url(case_with_crp), data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert CaseResultValue.objects.get(name="CRP").value == Decimal("9.9")
 
 
 def test_retiring_stops_new_attempts_but_one_under_way_plays_on(educator_client, learner):

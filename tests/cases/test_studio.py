@@ -243,6 +243,20 @@ def test_an_educator_previews_a_draft_and_nothing_counts_it(educator, educator_c
     assert not case.versions.released().exists()
 
 
+def test_a_preview_stays_off_the_educators_carry_on_and_case_list(educator, educator_client):
+    case = CaseFactory()
+    services.preview_start(user=educator, case=case)
+
+    home = educator_client.get(reverse("home")).text
+    listing = educator_client.get(reverse("cases:list")).text
+    detail = educator_client.get(case.get_absolute_url()).text
+
+    assert "Nothing unfinished" in home
+    assert case.title not in home
+    assert "Not attempted yet." in listing
+    assert "Go back to the preview patient" in detail
+
+
 def test_a_preview_version_never_becomes_the_cases_version(educator):
     case = CaseFactory(status=Case.Status.DRAFT)
     services.preview_start(user=educator, case=case)

@@ -88,6 +88,47 @@ def test_the_gradebook_shows_the_case_and_quiz_grades_with_links_to_the_attempts
     assert "Read-only" in educator_client.get(quiz_url).text
 
 
+def test_an_abandoned_attempt_shows_as_abandoned_in_the_gradebook_its_csv_and_student_page(
+    educator_client, klass, learner, enrolled, case_assignment
+):
+    case_services.attempt_abandon(attempt=start_case(learner, case_assignment))
+
+    page = educator_client.get(reverse("classes:gradebook", args=[klass.pk])).text
+    download = educator_client.get(reverse("classes:gradebook-csv", args=[klass.pk]))
+    student = educator_client.get(reverse("classes:student", args=[klass.pk, learner.pk])).text
+
+    assert '<span class="muted">abandoned</span>' in page
+    assert "in progress" not in page
+    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    assert rows[1][2:] == ["", "abandoned"]
+    assert "abandoned</li>" in student
+    assert "in progress" not in student
+
+
+def test_after_abandoning_an_assigned_case_the_learner_is_offered_a_new_start(
+    learner_client, learner, enrolled, case_assignment
+):
+    case_services.attempt_abandon(attempt=start_case(learner, case_assignment))
+
+    page = learner_client.get(reverse("home")).text
+
+    assert f"Start {case_assignment.title}" in page
+    assert f"Continue {case_assignment.title}" not in page
+
+
+def test_an_abandoned_attempt_after_the_due_date_is_still_missing():
+    abandoned = AttemptFacts("case", 1, NOW - timedelta(days=6), None, None, abandoned=True)
+
+    cell = grade(DATES, [abandoned], "best", NOW)
+
+    assert (cell.status, cell.missing, cell.flag, cell.open_attempt) == (
+        Status.ABANDONED,
+        True,
+        "missing",
+        None,
+    )
+
+
 def test_the_read_only_debrief_is_only_for_attempts_made_for_the_class(
     educator_client, klass, learner, enrolled, shipped_case
 ):

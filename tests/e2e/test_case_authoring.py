@@ -222,6 +222,7 @@ def test_an_educator_authors_previews_and_publishes_a_case_a_learner_then_plays(
     play.get_by_role("button", name="Begin the work-up").click()
     play.get_by_label(re.compile("High-resolution CT of the chest")).check()
     play.get_by_role("button", name="Order selected tests").click()
+    expect(play.locator(".status-bar")).to_contain_text("Pending: 1")
     play.get_by_role("button", name="Until the next result").click()
     expect(play.get_by_text("Patchy peripheral consolidation")).to_be_visible()
     play.get_by_role("button", name="Close the work-up and interpret").click()

@@ -125,6 +125,31 @@ def test_keyboard_play_of_a_case_step_reaches_the_next_action_within_3_tabs(page
     assert page.evaluate("() => document.activeElement.name") == "options"
 
 
+def test_while_an_order_is_on_its_way_the_work_up_buttons_wait_for_it(page, student):
+    """A click on "Until the next result" while the order is still being sent would race it:
+    the clock could pass before the test is ordered, and its result never arrive."""
+    user, case = student
+    attempt = play_to(case_services.attempt_start(user=user, case=case), Stage.WORKUP)
+    page.goto(reverse("cases:workup", args=[attempt.pk]))
+    held = []
+    page.route(
+        f"**{reverse('cases:test-order', args=[attempt.pk])}", lambda route: held.append(route)
+    )
+    page.locator(f"#inv-{KEY_TESTS[0]}").check()
+    page.get_by_role("button", name="Order selected tests").click()
+
+    expect(page.get_by_role("button", name="Until the next result")).to_be_disabled()
+    expect(page.get_by_role("button", name="Close the work-up and interpret")).to_be_disabled()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    held[0].continue_()
+    expect(page.locator(".status-bar")).to_contain_text("Pending: 1")
+    expect(page.get_by_role("button", name="Until the next result")).to_be_enabled()
+    expect(page.get_by_role("button", name="Close the work-up and interpret")).to_be_enabled()
+
+
 def _learner_pages(page: Page, user, case) -> list[str]:
     """Every page a learner can reach, with the state that makes each one show its forms."""
     pages = [

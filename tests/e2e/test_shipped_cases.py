@@ -9,22 +9,19 @@ plan fails here before a learner meets it. The cases are found in the shipped fi
 case is played without touching this test.
 """
 
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from cases import scoring, services
 from cases.content import CaseContent, case_snapshot
-from cases.exchange import shipped_case_slugs, shipped_cases_import
+from cases.exchange import shipped_case_slugs
 from cases.forms import PlanForm
 from cases.models import Attempt, Case
 from cases.simulation import Patient, plan_from_json
+from tests.conftest import shipped_cases_load
 from tests.factories import TEST_PASSWORD, UserFactory
 
 SEED = 20240601
@@ -32,22 +29,9 @@ SEED = 20240601
 GOOD_HISTORY = ("critical", "recommended")
 
 
-CASE_FILES = [
-    str(path)
-    for path in sorted(Path(settings.BASE_DIR, "fixtures").glob("*.json"))
-    if all(
-        row["model"].startswith("cases.") or row["model"] == "quizzes.topic"
-        for row in json.loads(path.read_text())
-    )
-]
-"""The shipped files the cases need (topics, references, catalogs), without the question
-bank, whose loading would double each test's set-up."""
-
-
 @pytest.fixture
 def learner_on_case(page: Page, transactional_db, monkeypatch) -> Page:
-    call_command("loaddata", *CASE_FILES, verbosity=0)
-    shipped_cases_import()
+    shipped_cases_load()
     monkeypatch.setattr(services, "new_seed", lambda: SEED)
     UserFactory(username="ada")
     page.goto("/accounts/login/")

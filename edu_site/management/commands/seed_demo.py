@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from cases.exchange import ImportRefused, case_import
+from cases.exchange import ImportRefused, case_import, shipped_case_paths
 from cases.models import Case
 from edu_site.classes import services as class_services
 from edu_site.classes.models import Class, Dates, Enrollment, Term
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             for path in paths:
                 self.load_if_changed(path)
-            for path in sorted((FIXTURES_DIR / "cases").glob("*.json")):
+            for path in shipped_case_paths(FIXTURES_DIR / "cases"):
                 self.load_if_changed(path, case_file=True)
             moved = bank.superseded_versions_forward()
             if moved:
