@@ -3,8 +3,8 @@
 Budgets (issue 15): /progress/ at 1,000 attempts ≤ 60 ms, the quiz answer POST ≤ 8 ms,
 the case outcome and debrief pages ≤ 10 ms. Server time is measured in-process with
 Django's test client (middleware, view, template, database; no network), against a
-throwaway database: a temporary SQLite file, or a test database on the server
-DATABASE_URL names:
+throwaway database: a temporary SQLite file, or a test database created (and dropped) on
+the server DATABASE_URL names:
 
     .venv/bin/python bench/bench_hot_paths.py
     scripts/with_postgres.sh .venv/bin/python bench/bench_hot_paths.py
@@ -15,21 +15,13 @@ finished quizzes of the shipped bank, copied from attempts played through the se
 
 import os
 import statistics as stats
-import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-if not os.environ.get("DATABASE_URL"):
-    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edu_site.settings")
+from harness import django_setup, on_throwaway_database
+
 os.environ["ALLOWED_HOSTS"] = "testserver"
-
-import django
-
-django.setup()
+django_setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -102,7 +94,6 @@ def copies(model: type[Model], template: Model, count: int, **changes: object) -
 
 
 def build() -> tuple[User, CaseAttempt, CaseAttempt, QuizAttempt]:
-    call_command("migrate", verbosity=0)
     call_command("seed_demo", "--content-only", verbosity=0)
     learner = User.objects.create_user("bench", "bench@example.org", "bench-pass-2026")
     case = Case.objects.filter(status=Case.Status.PUBLISHED).order_by("pk").first()
@@ -162,6 +153,10 @@ def median_ms(call: Callable[[], object]) -> tuple[float, float]:
 
 
 def main() -> None:
+    on_throwaway_database(run)
+
+
+def run() -> None:
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         learner, finished, at_outcome, open_quiz = build()
     client = Client()

@@ -6,6 +6,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
 from django.core.cache import cache
@@ -518,6 +519,14 @@ def outcome_view(attempt: Attempt, title: str, *, plans: int) -> dict[str, Any]:
 
     key = f"cases:outcome:{course_key(attempt, plans=plans)}"
     return cast(dict[str, Any], cache.get_or_set(key, build, DEBRIEF_CACHE_SECONDS))
+
+
+def outcome_until_day(attempt: Attempt, *, plans: int) -> int | None:
+    """``Attempt.revealed_until_day``, kept under ``course_key`` like the course it ends:
+    it is read from the timeline, some 50 kB of JSON that a reload need not load."""
+    key = f"cases:until:{course_key(attempt, plans=plans)}"
+    get = partial(getattr, attempt, "revealed_until_day")
+    return cast(int | None, cache.get_or_set(key, get, DEBRIEF_CACHE_SECONDS))
 
 
 def model_answer(content: CaseContent) -> dict[str, list[dict[str, Any]]]:

@@ -534,8 +534,8 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
     context = _plan_context(
         attempt, Stage.OUTCOME, form or _lazy(PlanForm, content=content, patient=patient)
     )
-    until = attempt.revealed_until_day
     revision = len(context["plans"])
+    until = selectors.outcome_until_day(attempt, plans=revision)
     open_decision = attempt.stage == Stage.OUTCOME and attempt.decision_event is not None
     if form is None and open_decision and until is not None and context["plans"]:
         context["form"] = _lazy(_revision_form, content, patient, context["plans"][-1], until)
@@ -575,7 +575,7 @@ def _course_cache(attempt: Attempt, revision: int) -> dict[str, Any]:
 
 @login_required
 @require_GET
-@stage_page(Stage.OUTCOME, defer=("counterfactual", "cohort_comparison"))
+@stage_page(Stage.OUTCOME, defer=selectors.ENGINE_RESULTS)
 def outcome(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     return render(request, "cases/attempt_outcome.html", _outcome_context(attempt))
 

@@ -277,9 +277,10 @@ def test_a_learners_own_quiz_on_a_shipped_quizs_key_keeps_its_questions():
     """A learner's review sessions are quizzes too; a busy site's reach the keys of quizzes
     shipped later, and loading those must not take the learner's over."""
     learner = User.objects.create_user("learner")
-    question = QuestionFactory(pk=5000)
-    own = QuizFactory(pk=101, slug="review-session-1", owner=learner, questions=[question])
-    assert own.quiz_questions.get().pk == 1  # also the key of a shipped quiz's first row
+    question = QuestionFactory(pk=5000, choices__correct=0, choices__wrong=0)
+    own = QuizFactory(pk=101, slug="review-session-1", owner=learner)
+    # Key 1 is also the key of a shipped quiz's first row.
+    QuizQuestion.objects.create(pk=1, quiz=own, question=question, order=1)
     out = io.StringIO()
 
     call_command("seed_demo", "--content-only", stdout=out)

@@ -34,12 +34,12 @@ PAGE_QUERIES = {
     "interpretation": 5,
     "diagnosis": 4,
     "plan": 4,
-    "outcome": 4,
+    "outcome": 5,  # its timeline is read once, for the course kept rendered and its last day
     "debrief": 7,  # with its engine results, orders and interpretation answers, explained there
 }
 KEPT_RENDERED_QUERIES = 4
-"""A reload of the outcome or debrief: session, user, attempt (without its engine results on
-the debrief) and plans; the course, charts and cohort come rendered from the cache."""
+"""A reload of the outcome or debrief: session, user, attempt (without its engine results)
+and plans; the course, charts, cohort and the outcome's last day come from the cache."""
 LIST_QUERIES = 4
 DETAIL_QUERIES = 4
 
