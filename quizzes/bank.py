@@ -139,6 +139,19 @@ def question_fingerprint(question: Question) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+EDITED_BEFORE_DIGESTS = "edited before digests"
+"""`shipped_digest` of a question an educator edited before this site recorded digests: what
+was shipped to it is not known, so it stays the educator's and no shipped edition replaces it."""
+
+
+def shipped_edits_remember(*, question_ids: Iterable[int]) -> None:
+    """Mark the kept questions that have no digest, so that they stay kept: the time test
+    that found them edited (`ShippedBank`) no longer holds once their file is loaded again."""
+    Question.objects.filter(pk__in=list(question_ids), shipped_digest="").update(
+        shipped_digest=EDITED_BEFORE_DIGESTS
+    )
+
+
 def shipped_fingerprints_record(*, question_ids: Iterable[int]) -> None:
     """Remember what these just-loaded shipped questions hold, so that the next load can
     tell whether an educator has changed them since (`ShippedBank`)."""
@@ -157,6 +170,8 @@ class ShippedRows:
     rows: list[dict[str, Any]]
     kept: list[str] = field(default_factory=list)
     """One sentence per shipped row left out or changed so as not to touch the site's own."""
+    edited: list[int] = field(default_factory=list)
+    """The shipped questions left out because an educator edited them here."""
 
 
 class ShippedBank:
@@ -172,12 +187,12 @@ class ShippedBank:
     it, one of its choices' keys holds a choice of another question, or the version it follows
     was left out, or it was edited here since it was last loaded (its content no longer
     matches `shipped_digest`; a question loaded before the digest existed counts as edited
-    when it was saved after its file was last loaded). A quiz row naming a question that is
-    not loaded gets the family's newest version here instead (the site's own), as an edit in
-    admin would have moved it, or is dropped when there is none. A shipped quiz whose key
-    holds the site's own quiz (a learner's review session, an educator's quiz) or whose slug
-    the site already uses for another is left out with its questions: the learners' attempts
-    on the site's quiz stay with it.
+    when it was saved after its file was last loaded, and stays kept from then on). A quiz
+    row naming a question that is not loaded gets the family's newest version here instead
+    (the site's own), as an edit in admin would have moved it, or is dropped when there is
+    none. A shipped quiz whose key holds the site's own quiz (a learner's review session, an
+    educator's quiz) or whose slug the site already uses for another is left out with its
+    questions: the learners' attempts on the site's quiz stay with it.
     """
 
     def __init__(self, question_rows: Iterable[dict[str, Any]]) -> None:
@@ -193,7 +208,8 @@ class ShippedBank:
         for row in rows:
             by_model.setdefault(row["model"], []).append(row)
         questions = by_model.get("quizzes.question", [])
-        left_out = self._left_out(questions, by_model.get("quizzes.choice", []), last_loaded)
+        edited = self._edited_here({row["pk"] for row in questions}, last_loaded)
+        left_out = self._left_out(questions, by_model.get("quizzes.choice", []), edited)
         loading = {row["pk"] for row in questions} - set(left_out)
         quizzes_out = self._quizzes_left_out(by_model.get("quizzes.quiz", []))
         members, moved = self._members(
@@ -204,7 +220,11 @@ class ShippedBank:
             ],
             loading,
         )
-        result = ShippedRows([], [*left_out.values(), *quizzes_out.values(), *moved])
+        result = ShippedRows(
+            [],
+            [*left_out.values(), *quizzes_out.values(), *moved],
+            [pk for pk in edited if pk in left_out],
+        )
         for row in rows:
             if row["model"] == "quizzes.question" and row["pk"] in left_out:
                 continue
@@ -223,7 +243,7 @@ class ShippedBank:
         self,
         questions: list[dict[str, Any]],
         choices: list[dict[str, Any]],
-        last_loaded: datetime | None,
+        edited: dict[int, str],
     ) -> dict[int, str]:
         """Shipped question key -> the sentence saying why it is not loaded."""
         if not questions:
@@ -249,7 +269,6 @@ class ShippedBank:
             if owner.get(row["pk"], row["fields"]["question"]) != row["fields"]["question"]
         }
         file_keys = {row["pk"] for row in questions}
-        edited = self._edited_here(file_keys, last_loaded)
         left_out: dict[int, str] = {}
         for row in sorted(questions, key=lambda r: (r["fields"]["family"], r["fields"]["version"])):
             pk, family, version = row["pk"], row["fields"]["family"], row["fields"]["version"]

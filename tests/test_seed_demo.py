@@ -417,3 +417,9 @@ def test_a_question_loaded_by_an_earlier_release_counts_as_edited_when_saved_aft
     assert Question.objects.get(pk=1001).stem == "Saved before upgrading?"
     assert Question.objects.get(pk=1002).explanation.endswith("(second edition)")
     assert Question.objects.get(pk=1002).shipped_digest
+
+    write_two_shipped_questions(fixtures_dir, "third edition")
+    call_command("seed_demo", "--content-only", stdout=io.StringIO())
+
+    assert Question.objects.get(pk=1001).stem == "Saved before upgrading?"
+    assert Question.objects.get(pk=1002).explanation.endswith("(third edition)")

@@ -113,6 +113,7 @@ class Command(BaseCommand):
         bank.shipped_fingerprints_record(
             question_ids=[row["pk"] for row in shipped.rows if row["model"] == "quizzes.question"]
         )
+        bank.shipped_edits_remember(question_ids=shipped.edited)
 
     def ensure_account(self, username: str, *, educator: bool) -> None:
         user, created = User.objects.get_or_create(username=username)
