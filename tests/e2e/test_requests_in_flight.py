@@ -15,7 +15,13 @@ from cases import services as case_services
 from cases.models import Stage
 from tests.cases.conftest import play_to
 from tests.conftest import shipped_bank_load, shipped_case_load
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    ClassFactory,
+    EducatorFactory,
+    EnrollmentFactory,
+    UserFactory,
+)
 
 # A click that did start a request would have reached the route well within this.
 SETTLE_MS = 400
@@ -46,15 +52,19 @@ class Held:
             route.continue_()
 
 
+def log_in(page: Page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text("Signed in as")).to_contain_text(username)
+
+
 @pytest.fixture
 def learner(page: Page, transactional_db):
     shipped_bank_load()
     user = UserFactory(username="ines")
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("ines")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Signed in as")).to_contain_text("ines")
+    log_in(page, "ines")
     return user
 
 
@@ -188,3 +198,26 @@ def test_a_dose_preview_on_its_way_holds_up_neither_typing_nor_the_plan(page, ca
 
     held.release()
     expect(page.locator("#dose-preview")).to_contain_text("40 mg/day = 40.0 mg a day")
+
+
+def test_an_educator_removing_a_learner_cannot_remove_or_add_another_meanwhile(
+    page, transactional_db
+):
+    klass = ClassFactory(educators=[EducatorFactory(username="mentor")])
+    for username in ("ada", "bo"):
+        EnrollmentFactory(klass=klass, learner=UserFactory(username=username))
+    log_in(page, "mentor")
+    page.goto(reverse("classes:detail", args=[klass.pk]))
+    held = Held(page, "/remove/")
+
+    page.get_by_role("button", name="Remove ada").click()
+    held.wait_for(1)
+    expect(page.get_by_role("button", name="Remove bo")).to_be_disabled()
+    expect(page.get_by_role("button", name="Add the learner")).to_be_disabled()
+    page.get_by_role("button", name="Remove bo").click(force=True)
+    assert held.after_a_moment() == 1
+
+    held.release()
+    expect(page.get_by_role("heading", name="Learners (1)")).to_be_focused()
+    expect(page.get_by_role("button", name="Remove bo")).to_be_enabled()
+    assert [e.learner.username for e in klass.enrollments.all()] == ["bo"]
