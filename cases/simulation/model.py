@@ -335,6 +335,9 @@ class _Run:
         self.phases: list[tuple[float, Phase]] = [(0.0, Phase.ACTIVE)]
         self.occurrences: list[Occurrence] = []
         self.ever_improved = False
+        self.op_treatment_in_episode = False
+        """Whether a glucocorticoid, a macrolide or an immunosuppressant has been given in this
+        episode: only then can a remission lose its treatment (and relapse on withdrawal)."""
         self.cause_removed = False
         self.first_treatment_day: int | None = None
         self.treatment_ended_at: float | None = None
@@ -391,6 +394,8 @@ class _Run:
 
     # --- bookkeeping at segment boundaries ------------------------------------------------
     def _enter(self, segment: Segment) -> None:
+        if _treats_op(segment) and self.phase is not Phase.DEAD:
+            self.op_treatment_in_episode = True
         if self.first_treatment_day is None and segment.disease_directed:
             self.first_treatment_day = segment.start
         if segment.disease_directed:
@@ -617,11 +622,15 @@ class _Run:
 
     def _relapse_rate(self, segment: Segment, time: float) -> float:
         """NEJM: relapse comes when the dose falls to <= 15 mg/day or stops, and when it falls
-        fast; mostly in the months after that; more while a secondary cause remains."""
+        fast; mostly in the months after that; more while a secondary cause remains.
+
+        The rise for stopping treatment belongs to a remission that had treatment to lose: one
+        reached with none (spontaneous, or once a drug or an exposure was removed) relapses at
+        the base rate, since NEJM ties relapse to the taper and the stop, not to remission."""
         params = self.params
         if segment.steroid_mg > params.low_dose_threshold_mg or segment.macrolide:
             dose_factor = params.relapse_maintenance_factor
-        elif segment.steroid_mg > 0:
+        elif segment.steroid_mg > 0 or not self.op_treatment_in_episode:
             dose_factor = 1.0
         else:
             dose_factor = params.relapse_off_treatment_factor
@@ -719,6 +728,7 @@ class _Run:
             self.behaviour = disease_behaviour(self.behaviour.relapses_as)
         self._record(time, Happening.RELAPSE, segment)
         self._set_phase(time, Phase.ACTIVE)
+        self.op_treatment_in_episode = _treats_op(segment)
         self.non_response_recorded = False
         self.adequate_steroid_since = time if self._adequate_steroid(segment) else None
         self.remaining["imaging"] = math.inf
@@ -748,6 +758,11 @@ class _Run:
     def _set_phase(self, time: float, phase: Phase) -> None:
         self.phase = phase
         self.phases.append((time, phase))
+
+
+def _treats_op(segment: Segment) -> bool:
+    """Whether anything that acts on organizing pneumonia itself is given in ``segment``."""
+    return segment.steroid_mg > 0 or segment.macrolide or segment.immunosuppressant
 
 
 def _merged(hazards: list[Hazard], extra: list[Hazard]) -> list[Hazard]:

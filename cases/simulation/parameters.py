@@ -186,7 +186,9 @@ class Parameters:
         2.5,
         Source.NEJM,
         "Stopping altogether raises relapse above low-dose levels (NEJM, MSD: shorter "
-        "treatment, more relapse); factor " + NOT_SOURCED + "row 'prednisone stopped early'.",
+        "treatment, more relapse); only a remission that had a glucocorticoid, macrolide or "
+        "immunosuppressant to lose carries it. Factor " + NOT_SOURCED + "row 'prednisone "
+        "stopped early'.",
     )
     relapse_maintenance_factor: float = _param(
         0.1,
