@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -55,6 +57,7 @@ def question_version_create(
         edited.family = previous.family
         edited.version = (latest or previous.version) + 1
         edited.previous_version = previous
+        edited.shipped_digest = ""  # the site's own version, never a shipped one
         edited.save()
         edited.topics.set(topics)
         Choice.objects.bulk_create(
@@ -108,6 +111,58 @@ def superseded_versions_forward() -> int:
     return moved
 
 
+FINGERPRINT_FIELDS = (
+    "kind",
+    "stem",
+    "image",
+    "image_alt",
+    "explanation",
+    "learning_objective",
+    "references",
+    "difficulty",
+    "status",
+)
+"""What an educator can change of a question in admin, besides its topics and choices."""
+
+
+def question_fingerprint(question: Question) -> str:
+    """A digest of everything an educator can change of a question in admin: its fields,
+    topics and choices (prefetch them). Equal digests mean equal content."""
+    content = {
+        **{name: str(getattr(question, name)) for name in FINGERPRINT_FIELDS},
+        "topics": sorted(topic.pk for topic in question.topics.all()),
+        "choices": sorted(
+            [choice.pk, choice.text, choice.is_correct, choice.explanation, choice.order]
+            for choice in question.choices.all()
+        ),
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+EDITED_BEFORE_DIGESTS = "edited before digests"
+"""`shipped_digest` of a question an educator edited before this site recorded digests: what
+was shipped to it is not known, so it stays the educator's and no shipped edition replaces it."""
+
+
+def shipped_edits_remember(*, question_ids: Iterable[int]) -> None:
+    """Mark the kept questions that have no digest, so that they stay kept: the time test
+    that found them edited (`ShippedBank`) no longer holds once their file is loaded again."""
+    Question.objects.filter(pk__in=list(question_ids), shipped_digest="").update(
+        shipped_digest=EDITED_BEFORE_DIGESTS
+    )
+
+
+def shipped_fingerprints_record(*, question_ids: Iterable[int]) -> None:
+    """Remember what these just-loaded shipped questions hold, so that the next load can
+    tell whether an educator has changed them since (`ShippedBank`)."""
+    questions = list(
+        Question.objects.filter(pk__in=list(question_ids)).prefetch_related("choices", "topics")
+    )
+    for question in questions:
+        question.shipped_digest = question_fingerprint(question)
+    Question.objects.bulk_update(questions, ["shipped_digest"])
+
+
 @dataclass
 class ShippedRows:
     """What of a shipped fixture file may be loaded, and what was left as the site has it."""
@@ -115,6 +170,8 @@ class ShippedRows:
     rows: list[dict[str, Any]]
     kept: list[str] = field(default_factory=list)
     """One sentence per shipped row left out or changed so as not to touch the site's own."""
+    edited: list[int] = field(default_factory=list)
+    """The shipped questions left out because an educator edited them here."""
 
 
 class ShippedBank:
@@ -128,24 +185,31 @@ class ShippedBank:
     site's own work: its key holds another question, the site has its own row of that family
     and version or its own next version of the one it follows, the site has versioned past
     it, one of its choices' keys holds a choice of another question, or the version it follows
-    was left out. A quiz row naming a question that is not loaded gets the family's newest
-    version here instead (the site's own), as an edit in admin would have moved it, or is
-    dropped when there is none. A shipped quiz whose key holds the site's own quiz (a
-    learner's review session, an educator's quiz) or whose slug the site already uses for
-    another is left out with its questions: the learners' attempts on the site's quiz stay
-    with it.
+    was left out, or it was edited here since it was last loaded (its content no longer
+    matches `shipped_digest`; a question loaded before the digest existed counts as edited
+    when it was saved after its file was last loaded, and stays kept from then on). A quiz
+    row naming a question that is not loaded gets the family's newest version here instead
+    (the site's own), as an edit in admin would have moved it, or is dropped when there is
+    none. A shipped quiz whose key holds the site's own quiz (a learner's review session, an
+    educator's quiz) or whose slug the site already uses for another is left out with its
+    questions: the learners' attempts on the site's quiz stay with it.
     """
 
     def __init__(self, question_rows: Iterable[dict[str, Any]]) -> None:
         self.shipped = {row["pk"]: row["fields"] for row in question_rows}
 
-    def rows_to_load(self, rows: list[dict[str, Any]]) -> ShippedRows:
-        """The rows of one fixture file to load, in their order, and what was kept."""
+    def rows_to_load(
+        self, rows: list[dict[str, Any]], *, last_loaded: datetime | None = None
+    ) -> ShippedRows:
+        """The rows of one fixture file to load, in their order, and what was kept.
+
+        `last_loaded` is when this file was last loaded here (None: never)."""
         by_model: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             by_model.setdefault(row["model"], []).append(row)
         questions = by_model.get("quizzes.question", [])
-        left_out = self._left_out(questions, by_model.get("quizzes.choice", []))
+        edited = self._edited_here({row["pk"] for row in questions}, last_loaded)
+        left_out = self._left_out(questions, by_model.get("quizzes.choice", []), edited)
         loading = {row["pk"] for row in questions} - set(left_out)
         quizzes_out = self._quizzes_left_out(by_model.get("quizzes.quiz", []))
         members, moved = self._members(
@@ -156,7 +220,11 @@ class ShippedBank:
             ],
             loading,
         )
-        result = ShippedRows([], [*left_out.values(), *quizzes_out.values(), *moved])
+        result = ShippedRows(
+            [],
+            [*left_out.values(), *quizzes_out.values(), *moved],
+            [pk for pk in edited if pk in left_out],
+        )
         for row in rows:
             if row["model"] == "quizzes.question" and row["pk"] in left_out:
                 continue
@@ -172,7 +240,10 @@ class ShippedBank:
         return result
 
     def _left_out(
-        self, questions: list[dict[str, Any]], choices: list[dict[str, Any]]
+        self,
+        questions: list[dict[str, Any]],
+        choices: list[dict[str, Any]],
+        edited: dict[int, str],
     ) -> dict[int, str]:
         """Shipped question key -> the sentence saying why it is not loaded."""
         if not questions:
@@ -222,6 +293,8 @@ class ShippedBank:
             elif pk in foreign_choice:
                 choice = foreign_choice[pk]
                 reason = f"choice #{choice} here belongs to this site's question #{owner[choice]}"
+            elif pk in edited:
+                reason = f"it was edited here since it was shipped (last saved {edited[pk]})"
             else:
                 continue
             left_out[pk] = (
@@ -229,6 +302,20 @@ class ShippedBank:
                 f"(question #{pk}) was not loaded, because {reason}."
             )
         return left_out
+
+    @staticmethod
+    def _edited_here(keys: set[int], last_loaded: datetime | None) -> dict[int, str]:
+        """Question key -> when it was last saved, for the questions here on these keys
+        whose content is no longer what was shipped."""
+        edited = {}
+        for question in Question.objects.filter(pk__in=keys).prefetch_related("choices", "topics"):
+            if question.shipped_digest:
+                changed = question.shipped_digest != question_fingerprint(question)
+            else:
+                changed = last_loaded is not None and question.updated_at > last_loaded
+            if changed:
+                edited[question.pk] = f"{question.updated_at:%Y-%m-%d %H:%M} UTC"
+        return edited
 
     @staticmethod
     def _quizzes_left_out(quizzes: list[dict[str, Any]]) -> dict[int, str]:

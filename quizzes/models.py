@@ -121,6 +121,14 @@ class Question(models.Model):
         related_name="next_version",
         help_text="The version this one replaced; its answers stay with it.",
     )
+    shipped_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="For a question seed_demo loaded: the digest of what it held as shipped "
+        "(bank.question_fingerprint), so a later shipped change is applied only while the "
+        "question is unchanged since and an educator's edit in admin is kept.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,10 +1,12 @@
 import io
 import json
+from http import HTTPStatus
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
@@ -294,3 +296,130 @@ def test_a_learners_own_quiz_on_a_shipped_quizs_key_keeps_its_questions():
     ) in out.getvalue()
     shipped = Quiz.objects.get(slug="op-essentials-tutor")
     assert shipped.questions.count() == 13
+
+
+SHIPPED_FIXTURES = seed_demo.FIXTURES_DIR
+
+
+def write_two_shipped_questions(directory, edition: str) -> None:
+    """Topics and two ready shipped questions (op-q1001, op-q1002) of the real bank, each
+    explanation ending with `edition`, as fixture files seed_demo loads."""
+    (directory / "10_topics.json").write_bytes((SHIPPED_FIXTURES / "10_topics.json").read_bytes())
+    rows = json.loads((SHIPPED_FIXTURES / "52_quiz_bank_diagnosis.json").read_bytes())
+    keys = {1001, 1002}
+    two = [
+        row
+        for row in rows
+        if (row["model"] == "quizzes.question" and row["pk"] in keys)
+        or (row["model"] == "quizzes.choice" and row["fields"]["question"] in keys)
+    ]
+    for row in two:
+        if row["model"] == "quizzes.question":
+            row["fields"]["explanation"] += f" ({edition})"
+    (directory / "52_two_questions.json").write_text(json.dumps(two))
+
+
+def admin_edit(client, question: Question, **fields) -> None:
+    """Save a change of a question in admin as an educator's browser sends it."""
+    from tests.quizzes.test_admin_authoring import options_of, question_form
+
+    data = question_form(
+        question,
+        options_of(question),
+        **{
+            name: getattr(question, name)
+            for name in (
+                "kind",
+                "explanation",
+                "references",
+                "learning_objective",
+                "difficulty",
+                "status",
+                "image_alt",
+            )
+        },
+        topics=[topic.pk for topic in question.topics.all()],
+        **fields,
+    )
+    page = client.post(reverse("admin:quizzes_question_change", args=[question.pk]), data)
+    assert page.status_code == HTTPStatus.FOUND, page.content.decode()
+
+
+def test_an_educators_edit_of_a_shipped_question_survives_a_new_shipped_edition(
+    fixtures_dir, educator_client
+):
+    write_two_shipped_questions(fixtures_dir, "first edition")
+    call_command("seed_demo", "--content-only", stdout=io.StringIO())
+    edited, untouched = Question.objects.get(pk=1001), Question.objects.get(pk=1002)
+    admin_edit(educator_client, edited, stem="Our own wording of the vignette?")
+    write_two_shipped_questions(fixtures_dir, "second edition")
+    out = io.StringIO()
+
+    call_command("seed_demo", "--content-only", stdout=out)
+
+    edited.refresh_from_db()
+    untouched.refresh_from_db()
+    assert edited.stem == "Our own wording of the vignette?"
+    assert edited.explanation.endswith("(first edition)")
+    assert untouched.explanation.endswith("(second edition)")
+    assert (
+        "52_two_questions.json: kept this site's own edits: the shipped op-q1001 version 1 "
+        "(question #1001) was not loaded, because it was edited here since it was shipped"
+    ) in out.getvalue()
+    assert "#1002" not in out.getvalue()
+
+
+def test_an_edit_of_one_option_alone_is_kept_too(fixtures_dir, educator_client):
+    write_two_shipped_questions(fixtures_dir, "first edition")
+    call_command("seed_demo", "--content-only", stdout=io.StringIO())
+    choice = Question.objects.get(pk=1002).choices.order_by("order")[0]
+    choice.explanation = "Our own explanation of this option. MSD"
+    choice.save()
+    write_two_shipped_questions(fixtures_dir, "second edition")
+
+    call_command("seed_demo", "--content-only", stdout=io.StringIO())
+
+    choice.refresh_from_db()
+    assert choice.explanation == "Our own explanation of this option. MSD"
+    assert Question.objects.get(pk=1002).explanation.endswith("(first edition)")
+    assert Question.objects.get(pk=1001).explanation.endswith("(second edition)")
+
+
+def test_a_shipped_question_edited_and_put_back_as_shipped_takes_the_new_edition(
+    fixtures_dir, educator_client
+):
+    write_two_shipped_questions(fixtures_dir, "first edition")
+    call_command("seed_demo", "--content-only", stdout=io.StringIO())
+    question = Question.objects.get(pk=1001)
+    shipped_stem = question.stem
+    admin_edit(educator_client, question, stem="A wording tried for a week?")
+    admin_edit(educator_client, Question.objects.get(pk=1001), stem=shipped_stem)
+    write_two_shipped_questions(fixtures_dir, "second edition")
+
+    call_command("seed_demo", "--content-only", stdout=io.StringIO())
+
+    assert Question.objects.get(pk=1001).explanation.endswith("(second edition)")
+
+
+def test_a_question_loaded_by_an_earlier_release_counts_as_edited_when_saved_after_its_file(
+    fixtures_dir, educator_client
+):
+    """Releases before the digest loaded questions without one: a question saved in admin
+    after its file was last loaded is kept; one untouched since takes the new edition."""
+    write_two_shipped_questions(fixtures_dir, "first edition")
+    call_command("seed_demo", "--content-only", stdout=io.StringIO())
+    Question.objects.update(shipped_digest="")
+    admin_edit(educator_client, Question.objects.get(pk=1001), stem="Saved before upgrading?")
+    write_two_shipped_questions(fixtures_dir, "second edition")
+
+    call_command("seed_demo", "--content-only", stdout=io.StringIO())
+
+    assert Question.objects.get(pk=1001).stem == "Saved before upgrading?"
+    assert Question.objects.get(pk=1002).explanation.endswith("(second edition)")
+    assert Question.objects.get(pk=1002).shipped_digest
+
+    write_two_shipped_questions(fixtures_dir, "third edition")
+    call_command("seed_demo", "--content-only", stdout=io.StringIO())
+
+    assert Question.objects.get(pk=1001).stem == "Saved before upgrading?"
+    assert Question.objects.get(pk=1002).explanation.endswith("(third edition)")

@@ -36,7 +36,8 @@ class Command(BaseCommand):
         "DEMO_PASSWORD, and a 'Demo class' taught by educator with learner in it and one "
         "case and one quiz assigned. Safe to run again: files already loaded unchanged, "
         "existing accounts and the demo class are left as they are, and a shipped question "
-        "the site has its own version of is not loaded (each one is reported)."
+        "the site has its own version of, or an educator edited in admin since it was "
+        "shipped, is not loaded (each one is reported)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -88,15 +89,18 @@ class Command(BaseCommand):
             except ImportRefused as refused:
                 raise CommandError(f"{name}: {refused}") from None
         else:
-            self.load_fixture(path, data)
+            self.load_fixture(path, data, ShippedFixture.objects.filter(name=name).first())
         ShippedFixture.objects.update_or_create(name=name, defaults={"sha256": digest})
         self.stdout.write(self.style.SUCCESS(f"loaded: {name}"))
 
-    def load_fixture(self, path: Path, data: bytes) -> None:
+    def load_fixture(self, path: Path, data: bytes, before: ShippedFixture | None) -> None:
         """Load a fixture file, leaving out the rows that would overwrite or clash with the
-        site's own questions (``bank.ShippedBank``), and say what was kept."""
+        site's own questions or an educator's edits of shipped ones (``bank.ShippedBank``),
+        say what was kept, and remember what each loaded question held as shipped."""
         rows = json.loads(data)
-        shipped = self.shipped_bank.rows_to_load(rows)
+        shipped = self.shipped_bank.rows_to_load(
+            rows, last_loaded=None if before is None else before.loaded_at
+        )
         for sentence in shipped.kept:
             self.stdout.write(self.style.WARNING(f"{path.name}: {sentence}"))
         if shipped.rows == rows:
@@ -106,6 +110,10 @@ class Command(BaseCommand):
                 kept = Path(folder, path.name)
                 kept.write_text(json.dumps(shipped.rows), encoding="utf-8")
                 call_command("loaddata", str(kept), verbosity=0)
+        bank.shipped_fingerprints_record(
+            question_ids=[row["pk"] for row in shipped.rows if row["model"] == "quizzes.question"]
+        )
+        bank.shipped_edits_remember(question_ids=shipped.edited)
 
     def ensure_account(self, username: str, *, educator: bool) -> None:
         user, created = User.objects.get_or_create(username=username)
