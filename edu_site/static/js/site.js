@@ -1,6 +1,7 @@
 // Progressive enhancement for every page. Each page works without it; this file only
-// moves focus and announces results after htmx swaps and full-page fallbacks, keeps a
-// half-typed form across a reload, and hides the primary diagnosis from the differential.
+// moves focus and announces results after htmx swaps, failed requests and full-page
+// fallbacks, keeps a half-typed form across a reload, and hides the primary diagnosis from
+// the differential.
 // A static file with no inline script, so a Content-Security-Policy can forbid inline code.
 (function () {
   "use strict";
@@ -62,6 +63,28 @@
       restoreForms(root);
       bindDifferential(root);
     }
+  });
+
+  // --- a request on its way: base.html disables the buttons, and a disabled button loses
+  // the focus. When the reply replaced that button, settle() above finds the new focus; when
+  // the button is still there (a failure, or a refusal shown elsewhere), focus goes back to
+  // it, so a keyboard user is not thrown to the top of the page.
+  var focusedAtRequest = new WeakMap();
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    focusedAtRequest.set(event.detail.xhr, document.activeElement);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var control = focusedAtRequest.get(event.detail.xhr);
+    var lost = !document.activeElement || document.activeElement === document.body;
+    if (lost && control && control.isConnected && !control.disabled) {
+      control.focus({ preventScroll: true });
+    }
+  });
+  document.addEventListener("htmx:responseError", function () {
+    announce("That did not go through: the server had a problem. Try again.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    announce("That did not go through: the server could not be reached. Try again.");
   });
 
   // A plain post that redirected back: the page says what happened in its messages.
