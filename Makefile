@@ -6,7 +6,7 @@ HTMX := edu_site/static/vendor/htmx.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run classroom test install lint test-sqlite test-postgres bench clean
+.PHONY: run classroom test install lint test-sqlite test-browser test-postgres bench clean
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -17,11 +17,13 @@ run: install
 classroom: install
 	scripts/classroom.sh
 
+# The browser tests spend much of their time waiting on Chromium, so they run beside the
+# PostgreSQL suite; each one's output is printed whole when it ends.
 test: install
 	scripts/ensure_system_packages.sh
 	$(MAKE) lint
 	$(MAKE) test-sqlite
-	$(MAKE) test-postgres
+	$(MAKE) --jobs=2 --output-sync=target test-browser test-postgres
 
 install: $(VENV)/.installed $(HTMX)
 
@@ -51,8 +53,10 @@ lint:
 test-sqlite:
 	@echo "== Test suite on SQLite"
 	$(BIN)/pytest -n 2 -m "not e2e"
+
+test-browser:
 	@echo "== Browser tests: Playwright driving Chromium against a live server (SQLite)"
-	$(BIN)/pytest -m e2e -v
+	$(BIN)/pytest -m e2e -v -p no:cacheprovider
 
 test-postgres:
 	@echo "== Test suite on PostgreSQL (the browser and pure-engine tests ran above)"
