@@ -448,13 +448,19 @@ def diagnosis(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpRespon
 # --- plan ------------------------------------------------------------------------------------
 
 
-def _plan_context(attempt: Attempt, stage: Stage, form: PlanForm, **extra: Any) -> dict[str, Any]:
+def _plan_context(
+    attempt: Attempt, stage: Stage, form: PlanForm, patient: Patient, **extra: Any
+) -> dict[str, Any]:
+    """The plan form with the dose table and the plans so far. The outcome page keeps the
+    table and the plans rendered, so both are built only when a template reads them."""
     context = _player_context(attempt, stage, form=form, **extra)
-    patient = services.treatment_patient(attempt)
+    submissions = list(attempt.plans.all())
     context.update(
         ideal_weight=round(patient.ideal_body_weight_kg, 1),
-        dose_table=plans.dose_table(content=context["content"], patient=patient),
-        plans=_plans_shown(list(attempt.plans.all()), patient),
+        dose_table=_lazy(plans.dose_table, content=context["content"], patient=patient),
+        plans=_lazy(_plans_shown, submissions, patient),
+        plan_count=len(submissions),
+        latest_plan=submissions[-1] if submissions else None,
     )
     return context
 
@@ -472,9 +478,8 @@ def _plans_shown(submissions: list[PlanSubmission], patient: Patient) -> list[di
 @stage_page(Stage.PLAN)
 def plan(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     content = attempt.content
-    form = PlanForm(
-        request.POST or None, content=content, patient=services.treatment_patient(attempt)
-    )
+    patient = services.treatment_patient(attempt)
+    form = PlanForm(request.POST or None, content=content, patient=patient)
     status = HTTPStatus.OK
     if request.method == "POST":
         if form.is_valid():
@@ -487,7 +492,7 @@ def plan(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
                 return redirect(attempt)
         else:
             status = HTTPStatus.BAD_REQUEST
-    context = _plan_context(attempt, Stage.PLAN, form)
+    context = _plan_context(attempt, Stage.PLAN, form, patient)
     return render(request, "cases/attempt_plan.html", context, status=status)
 
 
@@ -532,13 +537,13 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
     # A form is drawn only at an open decision, and an unrefused one comes rendered from
     # the cache: built on first use, most requests never build one.
     context = _plan_context(
-        attempt, Stage.OUTCOME, form or _lazy(PlanForm, content=content, patient=patient)
+        attempt, Stage.OUTCOME, form or _lazy(PlanForm, content=content, patient=patient), patient
     )
-    revision = len(context["plans"])
+    revision = context["plan_count"]
     until = selectors.outcome_until_day(attempt, plans=revision)
     open_decision = attempt.stage == Stage.OUTCOME and attempt.decision_event is not None
-    if form is None and open_decision and until is not None and context["plans"]:
-        context["form"] = _lazy(_revision_form, content, patient, context["plans"][-1], until)
+    if form is None and open_decision and until is not None and revision:
+        context["form"] = _lazy(_revision_form, content, patient, context["latest_plan"], until)
     context.update(
         until=until,
         course=_lazy(selectors.outcome_view, attempt, "Your patient's course", plans=revision),
@@ -551,10 +556,10 @@ def _outcome_context(attempt: Attempt, form: PlanForm | None = None) -> dict[str
 
 
 def _revision_form(
-    content: CaseContent, patient: Patient, last: dict[str, Any], until: int
+    content: CaseContent, patient: Patient, last: PlanSubmission, until: int
 ) -> PlanForm:
     """The revision form at an open decision: the plan as it stands from the next day."""
-    remaining = plans.plan_from_day(Plan.from_dict(last["submission"].plan), until + 1)
+    remaining = plans.plan_from_day(Plan.from_dict(last.plan), until + 1)
     return PlanForm(content=content, patient=patient, initial=PlanForm.initial_for(remaining))
 
 

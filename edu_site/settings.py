@@ -125,7 +125,9 @@ def database_from_env() -> dj_database_url.DBConfig:
 
     A classroom shares one laptop server, so SQLite runs in WAL mode (readers never
     wait for a writer), takes its write lock when a transaction begins (IMMEDIATE, so
-    two writers queue instead of failing half-way) and waits up to 20 s for it.
+    two writers queue instead of failing half-way) and waits up to 20 s for it. Each
+    server process keeps its connection open across requests: a new connection reads the
+    whole schema on its first query, which cost more than the rest of a quiz answer.
     """
     url = env_str("DATABASE_URL", "")
     if url and env_int("DATABASE_POOL_SIZE", 0):
@@ -141,6 +143,7 @@ def database_from_env() -> dj_database_url.DBConfig:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+        "CONN_MAX_AGE": 600,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 from django.db.models import (
     Count,
@@ -124,6 +124,20 @@ def attempt_navigation(*, attempt: Attempt) -> list[NavItem]:
         NavItem(pk=pk, position=position, is_answered=answered_at is not None, flagged=flagged)
         for pk, position, answered_at, flagged in rows
     ]
+
+
+class AttemptCounts(NamedTuple):
+    """How many questions an attempt has and how many of them are answered."""
+
+    questions: int
+    answered: int
+
+
+def attempt_counts(*, attempt: Attempt) -> AttemptCounts:
+    """The counts beside the question list: what an answer's reply updates besides its own
+    question, read without reading every response."""
+    totals = attempt.responses.aggregate(questions=Count("pk"), answered=Count("answered_at"))
+    return AttemptCounts(questions=totals["questions"], answered=totals["answered"])
 
 
 def attempt_response(*, attempt: Attempt, response_id: int) -> Response:

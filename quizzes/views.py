@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from edu_site.http import AuthenticatedHttpRequest
 from edu_site.inputs import parse_aware_datetime, parse_id, parse_ids, parse_int
@@ -69,34 +69,39 @@ def attempt_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return redirect(_attempt_url(attempt))
 
 
-def _attempt_context(
-    request: AuthenticatedHttpRequest,
-    attempt: Attempt,
-    position: int | None,
-    saved: Response | None = None,
+def _question_context(
+    attempt: Attempt, current: Response, *, question_count: int, answered_count: int
 ) -> dict:
-    """One question of the attempt and the state of every other; ``saved`` is the response
-    an answer just stored, as the service returns it shown, so it is not read again."""
-    responses = selectors.attempt_navigation(attempt=attempt)
-    listed = next((r for r in responses if r["position"] == position), responses[0])
-    if saved is not None and saved.pk == listed["pk"]:
-        current = saved
-    else:
-        current = selectors.attempt_response(attempt=attempt, response_id=listed["pk"])
+    """What the question panel shows: one question, its answer, and where it sits."""
     now = timezone.now()
     return {
         "attempt": attempt,
         "quiz": attempt.quiz,
-        "responses": responses,
         "current": current,
-        "previous": responses[current.position - 2] if current.position > 1 else None,
-        "next": responses[current.position] if current.position < len(responses) else None,
-        "answered_count": sum(r["is_answered"] for r in responses),
+        "question_count": question_count,
+        "answered_count": answered_count,
+        "previous_position": current.position - 1 if current.position > 1 else None,
+        "next_position": current.position + 1 if current.position < question_count else None,
+        "attempt_url": reverse("quizzes:attempt", args=[attempt.pk]),
+        "answer_url": reverse("quizzes:answer", args=[attempt.pk]),
+        "flag_url": reverse("quizzes:flag", args=[attempt.pk]),
         "seconds_left": attempt.seconds_left(now),
         "shown_at": now.isoformat(),
         "show_feedback": attempt.quiz.mode == Quiz.Mode.TUTOR and current.is_answered,
         "confidence_choices": Confidence.choices,
     }
+
+
+def _attempt_context(attempt: Attempt, position: int | None) -> dict:
+    """One question of the attempt and the state of every other."""
+    responses = selectors.attempt_navigation(attempt=attempt)
+    listed = next((r for r in responses if r["position"] == position), responses[0])
+    current = selectors.attempt_response(attempt=attempt, response_id=listed["pk"])
+    answered_count = sum(r["is_answered"] for r in responses)
+    context = _question_context(
+        attempt, current, question_count=len(responses), answered_count=answered_count
+    )
+    return {**context, "responses": responses}
 
 
 @login_required
@@ -107,7 +112,7 @@ def attempt_detail(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpRe
         messages.warning(request, "Time ran out: your attempt was handed in at its deadline.")
     if not attempt.is_open:
         return redirect("quizzes:results", attempt.pk)
-    context = _attempt_context(request, attempt, _position(request.GET.get("q")))
+    context = _attempt_context(attempt, _position(request.GET.get("q")))
     template = "quizzes/attempt.html#attempt-body" if request.htmx else "quizzes/attempt.html"
     return render(request, template, context)
 
@@ -118,23 +123,38 @@ def _after_attempt_post(
     position: int | None,
     error: Refusal | None = None,
     *,
-    saved: Response | None = None,
     focus_flag: bool = False,
 ) -> HttpResponse:
     """The question again: a fragment for htmx, else a redirect to its page.
 
     A refusal goes back as a message on the page; htmx gets the attempt body with the refusal
-    inside it and the refusal's status (400 or 409). ``focus_flag`` keeps keyboard focus on
-    the flag button the learner just pressed.
+    inside it and the refusal's status (400 or 409), in place of whatever the form targeted.
+    ``focus_flag`` keeps keyboard focus on the flag button the learner just pressed.
     """
     if not request.htmx:
         if error is not None:
             messages.error(request, error.message)
         return redirect(_attempt_url(attempt, position))
-    context = _attempt_context(request, attempt, position, saved)
+    context = _attempt_context(attempt, position)
     context.update(error=error.message if error is not None else "", focus_flag=focus_flag)
     status = error.status if error is not None else HTTPStatus.OK
-    return render(request, "quizzes/attempt.html#attempt-body", context, status=status)
+    reply = render(request, "quizzes/attempt.html#attempt-body", context, status=status)
+    return reswap(retarget(reply, "#attempt-body"), "outerHTML")
+
+
+def _answer_saved(
+    attempt: Attempt, saved: Response, request: AuthenticatedHttpRequest
+) -> HttpResponse:
+    """The answered question's panel, with its list item and the counts out of band: an
+    answer is every learner's most frequent request, and nothing else on the page changed."""
+    counts = selectors.attempt_counts(attempt=attempt)
+    context = _question_context(
+        attempt, saved, question_count=counts.questions, answered_count=counts.answered
+    )
+    context["saved_item"] = selectors.NavItem(
+        pk=saved.pk, position=saved.position, is_answered=True, flagged=saved.flagged
+    )
+    return render(request, "quizzes/attempt.html#answer-saved", context)
 
 
 @login_required
@@ -161,7 +181,8 @@ def response_save(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpRes
         return _after_attempt_post(request, attempt, position, error)
     if not request.htmx:
         messages.success(request, "Answer saved.")
-    return _after_attempt_post(request, attempt, position, saved=saved)
+        return redirect(_attempt_url(attempt, position))
+    return _answer_saved(attempt, saved, request)
 
 
 @login_required

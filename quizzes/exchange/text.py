@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 import nh3
 
@@ -30,8 +31,13 @@ def text_from_html(markup: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+@lru_cache(maxsize=4096)
 def text_as_html(text: str) -> str:
-    """Our text as safe HTML: newlines as <br>, only INLINE_TAGS kept, the rest escaped."""
+    """Our text as safe HTML: newlines as <br>, only INLINE_TAGS kept, the rest escaped.
+
+    It depends on the text alone, so each process cleans a text once: a question page
+    shows a stem and every option's text on each answer.
+    """
     return nh3.clean(
         text.replace("\r\n", "\n").replace("\n", "<br>"),
         tags={*INLINE_TAGS, "br"},

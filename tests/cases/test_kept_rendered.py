@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from cases import selectors, services
+from cases import plans, selectors, services, views
 from cases.models import Stage
 from edu_site.release import source_digest
 from tests.cases.conftest import RETREATMENT, finish, play_to, relapsing_seed
@@ -72,3 +72,26 @@ def test_the_kept_course_is_keyed_by_revision_decision_and_code(attempt):
     assert source_digest() in first
     attempt.decision_event = (attempt.decision_event or 0) + 1
     assert selectors.course_key(attempt, plans=1) != first
+
+
+def test_an_outcome_reload_builds_neither_the_dose_table_nor_the_plans_again(
+    learner_client, learner, shipped_case, monkeypatch
+):
+    """The page a learner reloads while deciding is the same page, read from what was kept."""
+    seed = relapsing_seed(shipped_case)
+    monkeypatch.setattr(services, "new_seed", lambda: seed)
+    attempt = play_to(services.attempt_start(user=learner, case=shipped_case), Stage.OUTCOME)
+    url = reverse("cases:outcome", args=[attempt.pk])
+    learner_client.get(url)
+    rebuilt = []
+    with monkeypatch.context() as patched:
+        patched.setattr(plans, "dose_table", lambda **kwargs: rebuilt.append(kwargs))
+        patched.setattr(views, "_plans_shown", lambda *args: rebuilt.append(args))
+        kept = learner_client.get(url).text
+    cache.clear()
+    afresh = learner_client.get(url).text
+
+    assert rebuilt == []
+    assert "Doses in milligrams for this patient" in kept
+    assert "First plan" in kept
+    assert without_csrf_tokens(kept) == without_csrf_tokens(afresh)

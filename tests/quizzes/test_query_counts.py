@@ -131,7 +131,7 @@ def test_an_answer_reads_the_same_whatever_the_attempt_size_and_its_reply_saves_
 
 # Session and user, the attempt; in its transaction (a savepoint inside a test) the attempt's
 # state under its lock, the response with its question, the question's choices, the saved
-# response and its ticks; then every response's state for the list of questions.
+# response and its ticks; then the attempt's question and answer counts for the list.
 FIRST_ANSWER_QUERIES = 11
 """A first answer has no ticks to replace; a changed one deletes the old ticks first."""
 

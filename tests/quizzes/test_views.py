@@ -120,7 +120,9 @@ def test_a_plain_post_saves_the_answer_and_redirects_back(learner_client, attemp
     assert Response.objects.get(pk=first.pk).is_correct
 
 
-def test_an_htmx_post_returns_the_fragment_with_tutor_feedback(learner_client, attempt):
+def test_an_htmx_answer_returns_its_question_with_tutor_feedback_and_updates_the_list(
+    learner_client, attempt
+):
     first = response_at(attempt, 1)
 
     response = learner_client.post(
@@ -131,10 +133,29 @@ def test_an_htmx_post_returns_the_fragment_with_tutor_feedback(learner_client, a
 
     page = response.content.decode()
     assert response.status_code == HTTPStatus.OK
-    assert page.lstrip().startswith('<div id="attempt-body"')
+    assert page.lstrip().startswith('<section id="question-panel"')
     assert "<html" not in page
+    assert 'id="attempt-body"' not in page
     assert "Not right." in page
     assert "Why option 1 is right." in page
+    assert '<li id="nav-item-1" hx-swap-oob="true">' in page
+    assert 'aria-label="Question 1, answered"' in page
+    assert '<p id="answered-count" hx-swap-oob="true"><strong>1</strong> of 3 answered' in page
+
+
+def test_an_htmx_answer_refused_replaces_the_whole_attempt_body(learner_client, attempt):
+    """A refusal may come from a page older than the stored state, so all of it is redrawn."""
+    first, second = response_at(attempt, 1), response_at(attempt, 2)
+
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk]),
+        answer_data(first, choice_ids(second, correct=True)),
+        **HTMX,
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#attempt-body", "outerHTML")
+    assert response.content.decode().lstrip().startswith('<div id="attempt-body"')
 
 
 def test_an_htmx_post_with_a_foreign_choice_shows_the_error_and_saves_nothing(
