@@ -646,6 +646,7 @@ def management_checks(
     first = Plan.from_dict(plans[0].plan)
     checks = plan_rule_checks(content, first, timeline.patient.ideal_body_weight_kg)
     checks += outcome_management_checks(comparison)
+    checks += two_week_checks(plans, timeline)
     relapse_day = next((e.day for e in timeline.events if e.kind is EventKind.RELAPSE), None)
     if relapse_day is not None:
         retreated = any(plan.effective_day > relapse_day for plan in plans[1:])
@@ -660,6 +661,37 @@ def management_checks(
             )
         )
     return checks
+
+
+def two_week_checks(plans: Sequence[Any], timeline: Timeline) -> list[Check]:
+    """Whether the learner changed the plan when the patient was not better at two weeks.
+
+    SUM-MX: a watched patient without relief and radiological improvement within two weeks
+    starts glucocorticoids, and about 12 % in whom clarithromycin fails need them too. The
+    cohort comparison runs the first plan unchanged (it judges that plan, and §16 row 18 asks
+    that watching alone leave most typical patients ill), so the switch is scored here, on
+    the learner's own patient, and the note says so."""
+    day = round(timeline.parameters.failure_assessment_day)
+    stalled = any(
+        e.day == day and e.decision_point and e.kind is EventKind.SYMPTOM_CHANGE
+        for e in timeline.events
+    )
+    if not stalled:
+        return []
+    changed = next((plan.effective_day for plan in plans[1:] if plan.effective_day >= day), None)
+    return [
+        Check(
+            "Plan changed when there was no improvement at two weeks",
+            1,
+            0.0 if changed is None else 1.0,
+            f"The patient was not better on day {day}; you revised the plan on day {changed}."
+            if changed is not None
+            else f"The patient was not better on day {day} and the plan was kept: a watched "
+            "patient who has not improved in two weeks starts steroids (SUM-MX). The comparison "
+            "over patients like this one keeps every first plan unchanged, so nobody there "
+            "switches; the switch counts here.",
+        )
+    ]
 
 
 def harm_count(timeline: Timeline) -> int:

@@ -43,6 +43,9 @@ class Agent:
     the steroid-dose series and every dose-dependent hazard; it is 0 for non-glucocorticoids.
     ``max_mg_per_kg`` is the per-kilogram ceiling (by ideal body weight) that a dose written
     in mg/day must also respect, so the unit chosen cannot bypass the weight limit (§16 row 12).
+    ``treats_infection`` marks an antibacterial: it treats a community-acquired pneumonia and
+    the infection behind an infection-triggered OP, whatever else its action does (a macrolide
+    is also a pneumonia antibiotic, NEJM: "macrolide antibiotics").
     """
 
     name: str
@@ -53,6 +56,7 @@ class Agent:
     prednisone_equivalence: float = 0.0
     max_duration_days: int | None = None
     max_mg_per_kg: float | None = None
+    treats_infection: bool = False
     source: Source = Source.NEJM
     note: str = ""
 
@@ -114,8 +118,12 @@ AGENTS: dict[str, Agent] = {
             action=Action.MACROLIDE,
             dose_ranges={DoseUnit.MG_PER_DAY: DoseRange(500.0, 1000.0)},
             daily_cap_mg=1000.0,
+            treats_infection=True,
             source=Source.SUM_MX,
-            note="500 mg twice daily (1000 mg/day) for 3 months in mild disease (SUM-MX).",
+            note=(
+                "500 mg twice daily (1000 mg/day) for 3 months in mild disease (SUM-MX); a "
+                "macrolide antibiotic (NEJM), so it also treats a pneumonia."
+            ),
         ),
         Agent(
             name="azathioprine",
@@ -163,6 +171,7 @@ AGENTS: dict[str, Agent] = {
             name="antibiotics",
             label="Empirical antibiotics for pneumonia",
             action=Action.ANTIBIOTIC,
+            treats_infection=True,
             source=Source.NEJM,
             note="Treats community-acquired pneumonia and infection-triggered OP (NEJM, SUM-DX).",
         ),

@@ -335,6 +335,9 @@ class _Run:
         self.phases: list[tuple[float, Phase]] = [(0.0, Phase.ACTIVE)]
         self.occurrences: list[Occurrence] = []
         self.ever_improved = False
+        self.op_treatment_in_episode = False
+        """Whether a glucocorticoid, a macrolide or an immunosuppressant has been given in this
+        episode: only then can a remission lose its treatment (and relapse on withdrawal)."""
         self.cause_removed = False
         self.first_treatment_day: int | None = None
         self.treatment_ended_at: float | None = None
@@ -346,6 +349,12 @@ class _Run:
         self.low_dose_since: float | None = None
         """Start of the current stretch without suppressive treatment (prednisone <= 15 mg/day
         or off, no macrolide); None while it is given."""
+        self.macrolide_since: float | None = None
+        """Start of the macrolide course now given; None while none is."""
+        self.macrolide_shortfall = 0.0
+        """Share of the macrolide course not given when the macrolide last stopped."""
+        self.macrolide_remission = False
+        """Whether the current remission was reached on the macrolide."""
         self.rebound_level = 0.0
         self.rebound_until = -math.inf
         self.previous_steroid_mg = 0.0
@@ -391,6 +400,8 @@ class _Run:
 
     # --- bookkeeping at segment boundaries ------------------------------------------------
     def _enter(self, segment: Segment) -> None:
+        if _treats_op(segment) and self.phase is not Phase.DEAD:
+            self.op_treatment_in_episode = True
         if self.first_treatment_day is None and segment.disease_directed:
             self.first_treatment_day = segment.start
         if segment.disease_directed:
@@ -403,6 +414,7 @@ class _Run:
         if segment.resection and self.phase is not Phase.CURED:
             self._resect(segment)
         self._track_dose_change(segment)
+        self._track_macrolide_course(segment)
         self._track_adrenal_axis(segment)
         if not self._adequate_steroid(segment):
             self.adequate_steroid_since = None
@@ -431,6 +443,18 @@ class _Run:
             self.low_dose_since = None
         elif self.low_dose_since is None:
             self.low_dose_since = float(segment.start)
+
+    def _track_macrolide_course(self, segment: Segment) -> None:
+        """How much of the macrolide course was left out when it stopped: a course cut short
+        relapses more (NEJM: treatment stopped too quickly; SUM-MX: 3 months)."""
+        if segment.macrolide:
+            if self.macrolide_since is None:
+                self.macrolide_since = float(segment.start)
+                self.macrolide_shortfall = 0.0
+        elif self.macrolide_since is not None:
+            given = segment.start - self.macrolide_since
+            self.macrolide_shortfall = max(0.0, 1.0 - given / self.params.macrolide_course_days)
+            self.macrolide_since = None
 
     def _track_adrenal_axis(self, segment: Segment) -> None:
         """Weeks at >= 20 mg/day suppress the axis; losing the steroid at once then brings
@@ -539,6 +563,8 @@ class _Run:
         hazards: list[Hazard] = [("death_background", params.background_death_rate_per_day, 0.0)]
         if self.underlying_death_parameter is not None:
             rate = getattr(params, self.underlying_death_parameter)
+            if self._cause_persists():
+                rate *= params.uncontrolled_cause_death_factor
             hazards.append(("death_underlying", rate, 0.0))
         if self.phase is Phase.ACTIVE:
             hazards.extend(self._active_disease_hazards(segment))
@@ -598,7 +624,10 @@ class _Run:
         if segment.immunosuppressant and behaviour.immunosuppressant_responsive:
             components["immunosuppressant"] = params.immunosuppressant_response_rate_per_day
         if self.cause_removed:
-            components["cause_removal"] = params.cause_removal_response_rate_per_day
+            severity = (
+                1.0 if self.patient.meets_mild_criteria else params.cause_removal_non_mild_factor
+            )
+            components["cause_removal"] = params.cause_removal_response_rate_per_day * severity
         if behaviour.cured_by is Action.ANTIBIOTIC and self._infection_treated(segment):
             components["antibiotic"] = params.antibiotic_response_rate_per_day
         elif behaviour.resolution_rate_parameter is not None:
@@ -617,26 +646,35 @@ class _Run:
 
     def _relapse_rate(self, segment: Segment, time: float) -> float:
         """NEJM: relapse comes when the dose falls to <= 15 mg/day or stops, and when it falls
-        fast; mostly in the months after that; more while a secondary cause remains."""
+        fast; mostly in the months after that; more while a secondary cause remains.
+
+        The rise for stopping treatment belongs to a remission that had treatment to lose: one
+        reached with none (spontaneous, or once a drug or an exposure was removed) relapses at
+        the base rate, since NEJM ties relapse to the taper and the stop, not to remission."""
         params = self.params
         if segment.steroid_mg > params.low_dose_threshold_mg or segment.macrolide:
             dose_factor = params.relapse_maintenance_factor
-        elif segment.steroid_mg > 0:
+        elif segment.steroid_mg > 0 or not self.op_treatment_in_episode:
             dose_factor = 1.0
         else:
             dose_factor = params.relapse_off_treatment_factor
         if segment.immunosuppressant:
             dose_factor *= params.immunosuppressant_relapse_factor
+        if self.macrolide_remission and not segment.macrolide:
+            dose_factor *= 1.0 + params.short_macrolide_relapse_factor * self.macrolide_shortfall
         if time < self.rebound_until:
             dose_factor *= 1.0 + params.taper_rebound_factor * self.rebound_level
-        cause_persists = self.behaviour.removable_cause is not None and not self.cause_removed
-        if cause_persists:
+        if self._cause_persists():
             timing_factor = params.persistent_cause_relapse_factor
         elif time >= self._relapse_window_end():
             timing_factor = params.relapse_late_factor
         else:
             timing_factor = 1.0
         return params.relapse_rate_per_day * dose_factor * timing_factor * self.episode_hazard_ratio
+
+    def _cause_persists(self) -> bool:
+        """Whether a secondary OP's cause is still acting: not removed, and removable at all."""
+        return self.behaviour.removable_cause is not None and not self.cause_removed
 
     def _exposure(self, segment: Segment, time: float) -> float:
         """Fading cumulative prednisone (mg) at ``time`` within ``segment``."""
@@ -695,6 +733,7 @@ class _Run:
         components = self._response_components(segment)
         therapy = max(components, key=components.__getitem__)
         steroid_induced = "glucocorticoid" in components
+        self.macrolide_remission = therapy == "macrolide"
         self.ever_improved = True
         self.remission_start = time
         self._record(time, Happening.IMPROVEMENT, segment, therapy)
@@ -719,6 +758,8 @@ class _Run:
             self.behaviour = disease_behaviour(self.behaviour.relapses_as)
         self._record(time, Happening.RELAPSE, segment)
         self._set_phase(time, Phase.ACTIVE)
+        self.op_treatment_in_episode = _treats_op(segment)
+        self.macrolide_remission = False
         self.non_response_recorded = False
         self.adequate_steroid_since = time if self._adequate_steroid(segment) else None
         self.remaining["imaging"] = math.inf
@@ -740,7 +781,7 @@ class _Run:
         self, time: float, happening: Happening, segment: Segment, therapy: str = ""
     ) -> None:
         off = None if self.treatment_ended_at is None else time - self.treatment_ended_at
-        cause_present = self.behaviour.removable_cause is not None and not self.cause_removed
+        cause_present = self._cause_persists()
         self.occurrences.append(
             Occurrence(time, happening, segment.steroid_mg, therapy, off, cause_present)
         )
@@ -748,6 +789,11 @@ class _Run:
     def _set_phase(self, time: float, phase: Phase) -> None:
         self.phase = phase
         self.phases.append((time, phase))
+
+
+def _treats_op(segment: Segment) -> bool:
+    """Whether anything that acts on organizing pneumonia itself is given in ``segment``."""
+    return segment.steroid_mg > 0 or segment.macrolide or segment.immunosuppressant
 
 
 def _merged(hazards: list[Hazard], extra: list[Hazard]) -> list[Hazard]:

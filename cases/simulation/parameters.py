@@ -90,6 +90,23 @@ class Parameters:
         "Clarithromycin response multiplier outside SUM-MX's mild criteria; NEJM: macrolides "
         "are less effective than glucocorticoids. Value " + OURS + "row 13.",
     )
+    macrolide_course_days: float = _param(
+        91.0,
+        Source.SUM_MX,
+        "Length of the clarithromycin course for mild COP (SUM-MX: 3 months; NEJM: 3-6 months "
+        "or longer); a remission reached on a shorter course relapses more once it stops.",
+    )
+    short_macrolide_relapse_factor: float = _param(
+        1.0,
+        Source.NEJM,
+        "Extra relapse hazard, once the macrolide stops, of a remission reached on it, per unit "
+        "of the share of macrolide_course_days not given (a 2-week course: 0.85); NEJM: "
+        "relapse when treatment is stopped too quickly, close monitoring on macrolide "
+        "withdrawal; MSD: recurrence follows the length of treatment. Value not in the "
+        "sources: ours, chosen so that a course stopped at two weeks relapses at least 1.5 "
+        "times as often as the 3-month course, the margin §15 asks of prednisone stopped "
+        "before 3 months.",
+    )
     macrolide_nonresponder_fraction: float = _param(
         0.12,
         Source.SUM_MX,
@@ -108,6 +125,17 @@ class Parameters:
         "essential); no source reports how fast withdrawal alone works. Rate not in the "
         "sources: ours, chosen so that withdrawal alone is slower than steroids (about half "
         "improved by the two-week check, where SUM-MX would start them) and §16 row 16 holds.",
+    )
+    cause_removal_non_mild_factor: float = _param(
+        0.4,
+        Source.NEJM,
+        "Multiplier of the improvement on removal of the cause alone outside SUM-MX's mild "
+        "criteria (FVC > 80 %, FEV1 > 70 %, no respiratory insufficiency); NEJM lets severity "
+        "decide whether and how to treat and prefers glucocorticoids for symptomatic patients "
+        "with impaired breathing, GARD: mild cases may settle, most need therapy. Value not in "
+        "the sources: ours, chosen so that with impaired breathing about three patients in four "
+        "are not better at SUM-MX's two-week check on withdrawal alone (half in mild disease), "
+        "the same size as macrolide_non_mild_factor.",
     )
     antibiotic_response_rate_per_day: float = _param(
         0.3,
@@ -186,7 +214,9 @@ class Parameters:
         2.5,
         Source.NEJM,
         "Stopping altogether raises relapse above low-dose levels (NEJM, MSD: shorter "
-        "treatment, more relapse); factor " + NOT_SOURCED + "row 'prednisone stopped early'.",
+        "treatment, more relapse); only a remission that had a glucocorticoid, macrolide or "
+        "immunosuppressant to lose carries it. Factor " + NOT_SOURCED + "row 'prednisone "
+        "stopped early'.",
     )
     relapse_maintenance_factor: float = _param(
         0.1,
@@ -324,6 +354,17 @@ class Parameters:
         Source.NEJM,
         "Respiratory-failure death hazard while fulminant OP is uncontrolled (NEJM: death "
         "within 30-50 days); rate " + NOT_SOURCED + "row 'fulminant OP'.",
+    )
+    uncontrolled_cause_death_factor: float = _param(
+        2.0,
+        Source.NEJM,
+        "Multiplier of secondary_op_death_rate_per_day while the illness behind a secondary OP "
+        "is left untreated (a connective-tissue disease given no immunosuppressant); NEJM: "
+        "deaths in secondary OP come from the underlying illness; SUM-DX: treating the cause is "
+        "essential. Value not in the sources: ours, chosen so that leaving the illness "
+        "untreated (steroids alone, observation) doubles the deaths from it against the "
+        "recommended plan, a difference a 200-patient cohort shows (§16's rule: a wrong plan "
+        "must not look as good as the recommended one).",
     )
     secondary_op_death_rate_per_day: float = _param(
         3e-5,

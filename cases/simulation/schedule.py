@@ -27,6 +27,7 @@ class Segment:
     macrolide: bool
     immunosuppressant: bool
     antibiotic: bool
+    """An antibacterial is given: the antibiotics order or a macrolide (``treats_infection``)."""
     culprit_removed: bool
     resection: bool
     """A resection is performed on this segment's first day."""
@@ -53,6 +54,7 @@ class _Piece:
     pulse: bool
     daily_mg_given: bool = True
     """False for a taper step at 0 mg/day: the agent is no longer being given."""
+    treats_infection: bool = False
 
 
 def compile_schedule(
@@ -102,7 +104,16 @@ def _order_pieces(
                 steroid = dose.daily_mg * agent.prednisone_equivalence
                 given = dose.daily_mg > 0 or not agent.takes_dose
                 pieces.append(
-                    _Piece(start, end, agent.action, agent.name, steroid, is_pulse, given)
+                    _Piece(
+                        start,
+                        end,
+                        agent.action,
+                        agent.name,
+                        steroid,
+                        is_pulse,
+                        given,
+                        agent.treats_infection,
+                    )
                 )
     return pieces
 
@@ -117,7 +128,7 @@ def _segment(start: int, end: int, active: list[_Piece], revision: PlanRevision)
         pulse=any(piece.pulse for piece in active),
         macrolide=Action.MACROLIDE in actions,
         immunosuppressant=Action.IMMUNOSUPPRESSANT in actions,
-        antibiotic=Action.ANTIBIOTIC in actions,
+        antibiotic=any(piece.treats_infection and piece.daily_mg_given for piece in active),
         culprit_removed=Action.REMOVE_CULPRIT in actions,
         resection=any(p.action is Action.RESECTION and p.start == start for p in active),
         agents=frozenset(piece.agent for piece in active if piece.daily_mg_given),

@@ -466,3 +466,33 @@ def test_confident_and_right_beats_unsure_and_right_beats_confident_and_wrong(sh
 
 def test_the_competency_weights_add_up_to_one_hundred():
     assert sum(scoring.COMPETENCY_WEIGHTS.values()) == 100
+
+
+def test_a_watched_patient_not_better_at_two_weeks_needs_the_plan_changed():
+    """SUM-MX: watching goes on to steroids when there is no improvement in two weeks. The
+    cohort keeps first plans unchanged, so the switch is judged on the learner's patient."""
+    patient = get_profile("typical-cop").sample(3)
+    watching = get_plan("observation")
+    timeline = next(
+        t
+        for t in (simulate(patient, watching, seed) for seed in range(200))
+        if any(e.day == 14 and e.decision_point for e in t.events)
+    )
+    first = SimpleNamespace(plan=watching.to_dict(), effective_day=0)
+    switch = get_plan("prednisone-standard").shifted(14)
+    switched = SimpleNamespace(plan=switch.to_dict(), effective_day=14)
+    no_rules = CaseContent(cast(Snapshot, {"management_rules": []}))
+    same = CohortComparison(tuple(range(200)), arm(), arm())
+    label = "Plan changed when there was no improvement at two weeks"
+
+    def two_week_check(plans):
+        return next(
+            c
+            for c in scoring.management_checks(no_rules, plans, timeline, same)
+            if c.label == label
+        )
+
+    kept = two_week_check([first])
+    assert kept.earned == 0.0
+    assert "nobody there switches" in kept.note
+    assert two_week_check([first, switched]).earned == 1.0
