@@ -175,9 +175,13 @@ def test_an_answer_that_fails_gives_the_buttons_and_the_focus_back(page, quiz_qu
     expect(page.get_by_role("button", name="Finish and see results")).to_be_enabled()
     expect(check).to_be_focused()
     expect(page.locator("#announcer")).to_contain_text(re.compile("Try again"))
+    expect(page.locator("form:has(input[name=choice]) + .message-error")).to_contain_text(
+        "That did not go through"
+    )
     page.unroute("**/answer/")
     page.keyboard.press("Enter")
     expect(page.locator(".feedback")).to_be_focused()
+    expect(page.locator(".message-error")).to_have_count(0)
 
 
 def test_a_dose_preview_on_its_way_holds_up_neither_typing_nor_the_plan(page, case_attempt):

@@ -72,6 +72,9 @@
   var focusedAtRequest = new WeakMap();
   document.addEventListener("htmx:beforeRequest", function (event) {
     focusedAtRequest.set(event.detail.xhr, document.activeElement);
+    document.querySelectorAll(".request-failed").forEach(function (note) {
+      note.remove();
+    });
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var control = focusedAtRequest.get(event.detail.xhr);
@@ -80,11 +83,26 @@
       control.focus({ preventScroll: true });
     }
   });
-  document.addEventListener("htmx:responseError", function () {
-    announce("That did not go through: the server had a problem. Try again.");
+  // A failed request swaps nothing, so without a word the click would seem ignored: the
+  // note goes beside the form that failed, where the learner is looking, until the next try.
+  function reportFailure(elt, text) {
+    var note = document.createElement("p");
+    note.className = "message message-error request-failed";
+    note.textContent = text;
+    (elt.closest("form") || elt).insertAdjacentElement("afterend", note);
+    announce(text);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    reportFailure(
+      event.detail.elt,
+      "That did not go through: the server had a problem. Try again."
+    );
   });
-  document.addEventListener("htmx:sendError", function () {
-    announce("That did not go through: the server could not be reached. Try again.");
+  document.addEventListener("htmx:sendError", function (event) {
+    reportFailure(
+      event.detail.elt,
+      "That did not go through: the server could not be reached. Try again."
+    );
   });
 
   // A plain post that redirected back: the page says what happened in its messages.
