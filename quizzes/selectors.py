@@ -115,7 +115,8 @@ def attempt_navigation(*, attempt: Attempt) -> list[NavItem]:
     """Every response's state in order: what the list of questions shows.
 
     A question page needs every response's state but one question's text and choices, so
-    an answer's reply does not read the whole attempt's questions.
+    it does not read the whole attempt's questions (an answer's reply needs only
+    ``attempt_counts``).
     """
     rows = attempt.responses.order_by("position").values_list(
         "pk", "position", "answered_at", "flagged"

@@ -143,7 +143,7 @@ def _after_attempt_post(
 
 
 def _answer_saved(
-    attempt: Attempt, saved: Response, request: AuthenticatedHttpRequest
+    request: AuthenticatedHttpRequest, attempt: Attempt, saved: Response
 ) -> HttpResponse:
     """The answered question's panel, with its list item and the counts out of band: an
     answer is every learner's most frequent request, and nothing else on the page changed."""
@@ -182,7 +182,7 @@ def response_save(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpRes
     if not request.htmx:
         messages.success(request, "Answer saved.")
         return redirect(_attempt_url(attempt, position))
-    return _answer_saved(attempt, saved, request)
+    return _answer_saved(request, attempt, saved)
 
 
 @login_required

@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 from cases import services
 from cases.models import Attempt, Case
 from tests.conftest import SHIPPED_CASE_FIXTURES
-from tests.factories import TEST_PASSWORD, EducatorFactory, UserFactory
+from tests.e2e.browsing import log_in
+from tests.factories import EducatorFactory, UserFactory
 
 FINDINGS = {
     "fvc_pct": "72",
@@ -75,13 +76,6 @@ SELECTS = {
     "plan_1_step_3_unit": "mg/day",
     "plan_2_agent": "stop_culprit",
 }
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def fill(page: Page, values: dict[str, str]) -> None:

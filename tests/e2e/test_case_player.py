@@ -9,13 +9,14 @@ import re
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from cases import services
 from cases.models import Attempt, Stage
 from tests.cases.conftest import play_to, relapsing_seed
 from tests.conftest import shipped_case_load
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.e2e.browsing import log_in
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -27,10 +28,7 @@ def relapsing_case(transactional_db, monkeypatch):
 
 def test_a_learner_plays_the_case_through_a_relapse_to_the_debrief(page, relapsing_case):
     user = UserFactory(username="grace")
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("grace")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "grace")
 
     page.goto("/cases/")
     page.get_by_role("link", name="The pneumonia that antibiotics did not touch").click()
@@ -126,14 +124,6 @@ def at_plan(transactional_db):
     user = UserFactory(username="hilde")
     attempt = services.attempt_start(user=user, case=shipped_case_load())
     return play_to(attempt, Stage.PLAN)
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Signed in as")).to_contain_text(username)
 
 
 def test_a_pulse_then_prednisone_from_day_3_with_its_own_taper_is_typed_by_keyboard(page, at_plan):

@@ -13,20 +13,13 @@ from cases.models import Attempt as CaseAttempt
 from cases.models import Stage
 from tests.cases.conftest import finish, play_to
 from tests.conftest import shipped_case_load
-from tests.factories import TEST_PASSWORD, EducatorFactory, QuizFactory, UserFactory
+from tests.e2e.browsing import log_in
+from tests.factories import EducatorFactory, QuizFactory, UserFactory
 
 
 @pytest.fixture
 def content(transactional_db):
     return shipped_case_load(), QuizFactory(title="Imaging drill", questions__count=2)
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Signed in as")).to_contain_text(username)
 
 
 def new_page(browser: Browser, base_url: str, *, phone: bool = False) -> Page:

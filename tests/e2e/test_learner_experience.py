@@ -19,7 +19,8 @@ from cases.models import Stage
 from quizzes.models import Choice
 from tests.cases.conftest import KEY_TESTS, finish, play_to
 from tests.conftest import shipped_bank_load, shipped_case_load
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.e2e.browsing import log_in
+from tests.factories import UserFactory
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
@@ -31,11 +32,7 @@ def student(page: Page, transactional_db):
     case = shipped_case_load()
     shipped_bank_load()
     user = UserFactory(username="noor")
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("noor")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Signed in as")).to_contain_text("noor")
+    log_in(page, "noor")
     return user, case
 
 

@@ -5,8 +5,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.e2e.browsing import log_in
 from tests.factories import (
-    TEST_PASSWORD,
     EducatorFactory,
     QuestionFactory,
     QuizFactory,
@@ -24,14 +24,6 @@ def media_served(settings, tmp_path):
     return tmp_path
 
 
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Signed in as")).to_contain_text(user.username)
-
-
 def png(tmp_path):
     path = tmp_path / "upload" / "ct-scan.png"
     path.parent.mkdir()
@@ -46,7 +38,7 @@ def test_an_uploaded_image_reaches_the_learner_and_an_svg_never_does(
         stem="What does this CT show?", topics=[TopicFactory.create()]
     )
     quiz = QuizFactory.create(questions=[question], title="Imaging")
-    log_in(page, EducatorFactory())
+    log_in(page, EducatorFactory().username)
     change_page = f"/admin/quizzes/question/{question.pk}/change/"
 
     page.goto(change_page)
@@ -62,7 +54,7 @@ def test_an_uploaded_image_reaches_the_learner_and_an_svg_never_does(
     expect(page.get_by_text("was changed successfully")).to_be_visible()
 
     page.context.clear_cookies()
-    log_in(page, UserFactory())
+    log_in(page, UserFactory().username)
     page.goto("/quizzes/")
     page.get_by_role("button", name=f"Start {quiz.title}").click()
     image = page.get_by_role("img", name="Axial CT with peripheral consolidation")

@@ -10,18 +10,15 @@ from playwright.sync_api import expect
 from quizzes import services
 from quizzes.models import Quiz
 from tests.conftest import shipped_bank_load
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.e2e.browsing import log_in
+from tests.factories import UserFactory
 
 
 @pytest.fixture
 def learner_in_browser(page, transactional_db):
     shipped_bank_load()
     learner = UserFactory(username="ada")
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Signed in as")).to_contain_text("ada")
+    log_in(page, "ada")
     return learner
 
 

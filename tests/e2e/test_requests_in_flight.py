@@ -15,8 +15,8 @@ from cases import services as case_services
 from cases.models import Stage
 from tests.cases.conftest import play_to
 from tests.conftest import shipped_bank_load, shipped_case_load
+from tests.e2e.browsing import log_in
 from tests.factories import (
-    TEST_PASSWORD,
     ClassFactory,
     EducatorFactory,
     EnrollmentFactory,
@@ -50,14 +50,6 @@ class Held:
     def release(self) -> None:
         for route in self.routes:
             route.continue_()
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Signed in as")).to_contain_text(username)
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ from cases.forms import PlanForm
 from cases.models import Attempt, Case
 from cases.simulation import Patient, plan_from_json
 from tests.conftest import shipped_cases_load
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.e2e.browsing import log_in
+from tests.factories import UserFactory
 
 SEED = 20240601
 """One patient per case, so a failure can be replayed; any seed must pass."""
@@ -34,11 +35,7 @@ def learner_on_case(page: Page, transactional_db, monkeypatch) -> Page:
     shipped_cases_load()
     monkeypatch.setattr(services, "new_seed", lambda: SEED)
     UserFactory(username="ada")
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Signed in as")).to_contain_text("ada")
+    log_in(page, "ada")
     return page
 
 
